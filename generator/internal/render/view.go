@@ -1,0 +1,246 @@
+package render
+
+import "html/template"
+
+// The view models below are everything templates see: resolved URLs, sorted
+// lists, display strings. Templates never compute links or reach into the
+// archive graph. Every URL field is a root-relative path that already
+// includes the base path (e.g. "/briefings/dialogues/x/"), except fields
+// named Canonical/Absolute, which are absolute URLs.
+
+// SiteView is shared by every page.
+type SiteView struct {
+	Title       string
+	Description string
+	Language    string
+	BaseURL     string // absolute, with trailing slash
+	HomeURL     string // root-relative, with trailing slash
+	StyleURL    string
+	SyntaxURL   string
+	FeedURL     string // root-relative URL of feed.xml
+	Nav         []NavItem
+}
+
+// NavItem is one entry of the navigation bar.
+type NavItem struct {
+	Title   string
+	URL     string
+	Current bool
+}
+
+// Crumb is one breadcrumb; the last one is the current page (URL empty).
+type Crumb struct {
+	Title string
+	URL   string
+}
+
+// Page is embedded in every view: what the page shell needs.
+type Page struct {
+	Site        *SiteView
+	Kind        string // home, dialogues, dialogue, round, participants, participant, topics, topic, archive, page, 404
+	Title       string // page title (without the site title)
+	Description string // meta description, plain text
+	URL         string // root-relative URL of this page
+	Canonical   string // absolute URL of this page
+	Breadcrumbs []Crumb
+}
+
+// Link is a titled URL.
+type Link struct {
+	Title string
+	URL   string
+}
+
+// CountLink is a link with a number, e.g. a person met in 3 rounds.
+type CountLink struct {
+	Title string
+	URL   string
+	Count int
+}
+
+// Date is a calendar date ready for display.
+type Date struct {
+	ISO     string // 2024-04-15, for <time datetime>
+	Display string // 15 April 2024
+	Year    int
+}
+
+// RoundItem is a round as it appears in lists.
+type RoundItem struct {
+	Title    string
+	URL      string
+	Date     Date
+	Number   int
+	Dialogue Link
+	Location string
+	Summary  string
+}
+
+// HomeView is the front page.
+type HomeView struct {
+	Page
+	Intro            template.HTML // body of content/_index.md if present, else empty
+	Latest           []RoundItem   // newest first, at most 20
+	Dialogues        []DialogueItem
+	RoundCount       int
+	ParticipantCount int
+	TopicCount       int
+	DialogueCount    int
+}
+
+// DialogueItem is a dialogue as it appears in lists.
+type DialogueItem struct {
+	Title      string
+	URL        string
+	Summary    string
+	Parties    []string
+	RoundCount int
+	First      Date // date of the earliest round (zero when none)
+	Latest     Date // date of the latest round
+}
+
+// DialoguesView is /dialogues/.
+type DialoguesView struct {
+	Page
+	Dialogues []DialogueItem
+}
+
+// TimelineEntry is one step of a dialogue's timeline: a round, or a gap of
+// missing round numbers (Gap true, Missing the numbers as text: "3" or "3–5").
+type TimelineEntry struct {
+	Round   RoundItem
+	Gap     bool
+	Missing string
+}
+
+// DialogueView is /dialogues/<d>/.
+type DialogueView struct {
+	Page
+	Dialogue  DialogueItem
+	Body      template.HTML
+	Timeline  []TimelineEntry // in round-number order
+	NextRound string          // latest round's next_round, free text
+	NextFrom  *RoundItem      // the round that said so
+}
+
+// PersonEntry is a participant at one round.
+type PersonEntry struct {
+	Name       string
+	URL        string
+	Role       string
+	Delegation string
+	Lead       bool
+}
+
+// SideMeetingView is one side meeting of a round.
+type SideMeetingView struct {
+	People []Link
+	Note   string
+}
+
+// SourceView is one cited source.
+type SourceView struct {
+	Title     string
+	Publisher string
+	URL       string
+	Date      Date // zero when not given
+}
+
+// RoundView is /dialogues/<d>/<name>/.
+type RoundView struct {
+	Page
+	Round        RoundItem
+	Participants []PersonEntry // leads first, then file order
+	Topics       []Link
+	Outcomes     []template.HTML // inline Markdown rendered
+	SideMeetings []SideMeetingView
+	NextRound    string
+	Sources      []SourceView
+	Body         template.HTML
+	Prev         *RoundItem
+	Next         *RoundItem
+	Related      []RoundItem // at most 5
+}
+
+// ParticipantItem is a participant as it appears in lists.
+type ParticipantItem struct {
+	Name        string
+	URL         string
+	Affiliation string
+	Country     string
+	RoundCount  int
+}
+
+// ParticipantsView is /participants/.
+type ParticipantsView struct {
+	Page
+	Participants []ParticipantItem // sorted by name
+}
+
+// ParticipantRound is one round a participant took part in.
+type ParticipantRound struct {
+	RoundItem
+	Role        string
+	Delegation  string
+	Lead        bool
+	SideMeeting bool   // met at a side meeting rather than at the table
+	Note        string // side-meeting note
+}
+
+// ParticipantView is /participants/<p>/.
+type ParticipantView struct {
+	Page
+	Participant ParticipantItem
+	Aliases     []string
+	Bio         template.HTML
+	Rounds      []ParticipantRound // newest first
+	MetMost     []CountLink        // people met most often, at most 10
+	TopicsMost  []CountLink        // topics discussed most, at most 10
+}
+
+// TopicItem is a topic as it appears in lists.
+type TopicItem struct {
+	Title      string
+	URL        string
+	RoundCount int
+}
+
+// TopicsView is /topics/.
+type TopicsView struct {
+	Page
+	Topics []TopicItem // sorted by title
+}
+
+// TopicView is /topics/<t>/.
+type TopicView struct {
+	Page
+	Topic        TopicItem
+	Aliases      []string
+	Description  template.HTML
+	Rounds       []RoundItem // newest first
+	Participants []CountLink // who discussed it most, at most 10
+	Related      []CountLink // co-occurring topics, at most 10
+}
+
+// YearGroup is the rounds of one year, newest first.
+type YearGroup struct {
+	Year   int
+	Rounds []RoundItem
+}
+
+// ArchiveView is /archive/.
+type ArchiveView struct {
+	Page
+	Years []YearGroup // newest year first
+}
+
+// StandaloneView is a top-level page such as /about/.
+type StandaloneView struct {
+	Page
+	Body template.HTML
+}
+
+// NotFoundView is 404.html.
+type NotFoundView struct {
+	Page
+}
