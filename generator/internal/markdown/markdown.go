@@ -188,7 +188,7 @@ func New(opts Options) *Renderer {
 // Render renders a Markdown body whose first line is line firstLine of its
 // file. resolve may be nil.
 func (r *Renderer) Render(src []byte, firstLine int, resolve LinkResolver) Result {
-	return r.render(r.block, src, firstLine, resolve, false)
+	return r.render(r.block, src, firstLine, resolve, false, 0)
 }
 
 // RenderInline renders one line of inline Markdown, such as
@@ -201,17 +201,19 @@ func (r *Renderer) RenderInline(src string, line int, resolve LinkResolver) Resu
 			b[i] = ' '
 		}
 	}
-	return r.render(r.inline, b, line, resolve, true)
+	// Indentation would make the line nothing at all to a paragraph parser.
+	trimmed := bytes.TrimLeft(b, " \t")
+	return r.render(r.inline, trimmed, line, resolve, true, len(b)-len(trimmed))
 }
 
-func (r *Renderer) render(md goldmark.Markdown, src []byte, firstLine int, resolve LinkResolver, inline bool) Result {
+func (r *Renderer) render(md goldmark.Markdown, src []byte, firstLine int, resolve LinkResolver, inline bool, colShift int) Result {
 	if firstLine < 1 {
 		firstLine = 1
 	}
 	pc := parser.NewContext(parser.WithIDs(newHeadingIDs()))
 	doc := md.Parser().Parse(text.NewReader(src), parser.WithContext(pc))
 
-	st := &state{r: r, src: src, firstLine: firstLine, resolve: resolve, ids: pc.IDs()}
+	st := &state{r: r, src: src, firstLine: firstLine, colShift: colShift, resolve: resolve, ids: pc.IDs()}
 	st.transform(doc)
 	if inline {
 		unwrapParagraph(doc)

@@ -17,6 +17,7 @@ type state struct {
 	r         *Renderer
 	src       []byte
 	firstLine int
+	colShift  int // bytes cut from the start of src's first line
 	resolve   LinkResolver
 	ids       parser.IDs
 
@@ -110,7 +111,11 @@ func (st *state) pos(off int) (line, col int) {
 		off = 0
 	}
 	idx := sort.SearchInts(st.lineStarts, off+1) - 1
-	return st.firstLine + idx, off - st.lineStarts[idx] + 1
+	col = off - st.lineStarts[idx] + 1
+	if idx == 0 {
+		col += st.colShift
+	}
+	return st.firstLine + idx, col
 }
 
 // nodeOffset is where n starts in the source: its own position, else the
