@@ -126,6 +126,7 @@ i: &i [*h,*h,*h,*h,*h,*h,*h,*h,*h]
 		{"crasher quoted escape CR", "---\n\"\\0\\\r\n---\n", Limits{}, []want{{"yaml-syntax", 2, 0, ""}}},
 		{"crasher flow key", "---\n  0: [\n] 0\n---\n", Limits{}, []want{{"yaml-syntax", 3, 0, ""}}},
 		{"crasher inner BOM", "---\n \ufeff\n---\n", Limits{}, []want{{"front-matter-type", 2, 2, ""}}},
+		{"LS and NEL do not shift lines", "---\ntitle: \"a\u2028b\"\nsummary: \"c\u0085d\"\nround: [1\n---\n", Limits{}, []want{{"yaml-syntax", 4, 0, "did not find expected"}}},
 		{"alias without anchor", "---\ntitle: x\nsummary: *nope\n---\n", Limits{}, []want{{"yaml-alias", 3, 0, "anchors/aliases are not allowed"}}},
 		{"parser error line", "---\ntitle: x\nparticipants:\n- a\nround: [1\n---\n", Limits{}, []want{{"yaml-syntax", 5, 0, "did not find expected"}}},
 	}
@@ -186,6 +187,7 @@ func TestParseOK(t *testing.T) {
 		{"comment-only front matter", "---\n# nothing yet\n---\nbody\n", "body\n", 4, true},
 		{"blank front matter", "---\n\n  \n---\n", "", 5, true},
 		{"null front matter", "---\n~\n---\n", "", 4, true},
+		{"LS in a title", "---\ntitle: \"R2\u2028x\"\n\nround: 2\n---\n", "", 6, false},
 		{"--- inside body", "---\ntitle: x\n---\na\n---\nb\n", "a\n---\nb\n", 4, false},
 	}
 	var cleanTree string
@@ -214,8 +216,13 @@ func TestParseOK(t *testing.T) {
 			}
 		})
 	}
+	// U+2028 is a line break for yaml.v3 but not for editors.
+	doc, _ := Parse("r.md", []byte("---\ntitle: \"a\u2028b\"\n\nround: 2\n---\n"), Limits{})
+	if n := doc.Node.Content[3]; n.Line != 4 {
+		t.Errorf("round after U+2028 at line %d, want 4", n.Line)
+	}
 	// Positions are file positions.
-	doc, _ := Parse("r.md", []byte(clean), Limits{})
+	doc, _ = Parse("r.md", []byte(clean), Limits{})
 	m, _ := Fields("r.md", doc.Node, []string{"title", "round", "participants"})
 	if p := Pos("r.md", m["round"]); p != (diag.Pos{File: "r.md", Line: 3, Col: 8}) {
 		t.Errorf("round at %v, want r.md:3:8", p)

@@ -64,7 +64,7 @@ func DecodeYAML(name string, data []byte, firstLine int) (root *yaml.Node, ds []
 	case err != nil:
 		return nil, []diag.Diagnostic{syntaxDiag(name, data, firstLine, err)}
 	default:
-		return nil, []diag.Diagnostic{errorf(diag.Pos{File: name, Line: extra.Line + firstLine - 1}, "yaml-multi-doc", "only one YAML document is allowed")}
+		return nil, []diag.Diagnostic{errorf(diag.Pos{File: name, Line: newLineMap(data, firstLine).file(extra.Line)}, "yaml-multi-doc", "only one YAML document is allowed")}
 	}
 
 	root = &doc
@@ -74,7 +74,7 @@ func DecodeYAML(name string, data []byte, firstLine int) (root *yaml.Node, ds []
 		}
 		root = doc.Content[0]
 	}
-	w := walker{name: name, off: firstLine - 1}
+	w := walker{name: name, lines: newLineMap(data, firstLine)}
 	w.walk(root, 1)
 	if w.fatal {
 		return nil, w.ds
@@ -101,31 +101,70 @@ func syntaxDiag(name string, data []byte, firstLine int, err error) diag.Diagnos
 			yamlLine++
 		}
 	}
+	fileLine := newLineMap(data, firstLine).file(yamlLine)
 	code := "yaml-syntax"
 	if strings.HasPrefix(msg, "unknown anchor ") {
 		// An alias without its anchor: still an alias, and yaml.v3 gives no line.
 		code = "yaml-alias"
 		name := strings.TrimSuffix(strings.TrimPrefix(msg, "unknown anchor '"), "' referenced")
 		if i := bytes.Index(data, []byte("*"+name)); i >= 0 {
-			yamlLine = bytes.Count(data[:i], []byte("\n")) + 1
+			fileLine = firstLine + bytes.Count(data[:i], []byte("\n"))
 		}
 		msg = "anchors/aliases are not allowed in front matter (" + msg + ")"
 	}
+	// Clamp to the document ("unexpected end of stream" points past it).
 	lines := bytes.Split(data, []byte("\n"))
 	if len(lines) > 1 && len(lines[len(lines)-1]) == 0 {
 		lines = lines[:len(lines)-1]
 	}
-	if yamlLine > len(lines) {
-		yamlLine = max(len(lines), 1)
+	rel := min(max(fileLine-firstLine, 0), len(lines)-1)
+	fileLine = firstLine + rel
+	l := lines[rel]
+	indent := l[:len(l)-len(bytes.TrimLeft(l, " \t"))]
+	if bytes.IndexByte(indent, '\t') >= 0 && !strings.Contains(msg, "tab") {
+		msg += " (tabs are not allowed for indentation)"
 	}
-	if yamlLine-1 < len(lines) {
-		l := lines[yamlLine-1]
-		indent := l[:len(l)-len(bytes.TrimLeft(l, " \t"))]
-		if bytes.IndexByte(indent, '\t') >= 0 && !strings.Contains(msg, "tab") {
-			msg += " (tabs are not allowed for indentation)"
+	return errorf(diag.Pos{File: name, Line: fileLine}, code, "%s", msg)
+}
+
+// lineMap turns yaml.v3 line numbers into file line numbers. yaml.v3 also
+// breaks lines at U+0085, U+2028 and U+2029, which editors and this package
+// do not, so when those occur the mapping is not a plain offset.
+type lineMap struct {
+	first int   // file line of yaml line 1
+	table []int // table[i] = file line of yaml line i+1; nil = plain offset
+}
+
+func newLineMap(data []byte, firstLine int) lineMap {
+	m := lineMap{first: firstLine}
+	if !bytes.Contains(data, []byte("\u0085")) && !bytes.Contains(data, []byte("\u2028")) && !bytes.Contains(data, []byte("\u2029")) {
+		return m
+	}
+	fileLine := firstLine
+	m.table = []int{fileLine}
+	for _, r := range string(data) {
+		switch r {
+		case '\n':
+			fileLine++
+			m.table = append(m.table, fileLine)
+		case 0x85, 0x2028, 0x2029:
+			m.table = append(m.table, fileLine)
 		}
 	}
-	return errorf(diag.Pos{File: name, Line: yamlLine + firstLine - 1}, code, "%s", msg)
+	return m
+}
+
+func (m lineMap) file(yamlLine int) int {
+	if yamlLine < 1 {
+		return m.first
+	}
+	if m.table == nil {
+		return yamlLine + m.first - 1
+	}
+	if yamlLine-1 < len(m.table) {
+		return m.table[yamlLine-1]
+	}
+	return m.table[len(m.table)-1] + yamlLine - len(m.table)
 }
 
 // isParserError reports whether msg is one of yaml.v3's parser errors (as
@@ -143,7 +182,7 @@ func isParserError(msg string) bool {
 // duplicate keys and depth.
 type walker struct {
 	name    string
-	off     int
+	lines   lineMap
 	ds      []diag.Diagnostic
 	fatal   bool // an error that makes the tree unusable
 	aliases int
@@ -155,7 +194,7 @@ func (w *walker) walk(n *yaml.Node, depth int) {
 		return
 	}
 	if n.Line > 0 {
-		n.Line += w.off
+		n.Line = w.lines.file(n.Line)
 	}
 	if depth > MaxDepth {
 		if !w.deep {
