@@ -1,0 +1,301 @@
+// Package build runs the pipeline: read → decode → link → render → publish.
+//
+// Check runs every stage but the last and reports every diagnostic; Build
+// also publishes the rendered files to the output folder through package
+// publish, streaming pages into a staging folder that replaces the output
+// only when the whole build succeeded. A build with errors (or, with
+// Strict, warnings) leaves the previous output untouched. Fatal problems
+// that are not about content (a refused --out, a held lock, a failed
+// write) are returned as Result.Err.
+package build
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"net/url"
+	"os"
+	"path/filepath"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"time"
+
+	"briefings"
+	"briefings/generator/internal/config"
+	"briefings/generator/internal/content"
+	"briefings/generator/internal/diag"
+	"briefings/generator/internal/link"
+	"briefings/generator/internal/markdown"
+	"briefings/generator/internal/publish"
+	"briefings/generator/internal/render"
+	"briefings/generator/internal/source"
+)
+
+// Options configure one run.
+type Options struct {
+	Source  string // site folder on disk
+	FS      fs.FS  // read the site from here instead of Source (tests)
+	Out     string // output folder; default <Source>/public
+	BaseURL string // overrides config.yaml's base_url
+	Drafts  bool   // include draft rounds
+	Strict  bool   // warnings are errors
+	Layouts fs.FS  // built-in layouts; default briefings.DefaultLayouts()
+}
+
+// StageTime is how long one stage took.
+type StageTime struct {
+	Name     string
+	Duration time.Duration
+}
+
+// Stats describe a run.
+type Stats struct {
+	Pages    map[string]int // output files by kind
+	Files    int
+	Bytes    int64
+	Stages   []StageTime
+	Duration time.Duration
+}
+
+// Result is the outcome of a run.
+type Result struct {
+	Diagnostics []diag.Diagnostic // sorted; with Strict, warnings are errors
+	Stats       Stats
+	Err         error // fatal, not about content (refused output, lock, I/O)
+	// UsageErr marks Err as a usage problem (exit code 2), e.g. a refused --out.
+	UsageErr bool
+}
+
+// Failed reports whether the run did not succeed.
+func (r Result) Failed() bool { return r.Err != nil || diag.HasErrors(r.Diagnostics) }
+
+// ErrUsage wraps errors caused by how the command was called.
+var ErrUsage = errors.New("usage")
+
+// Check runs every stage but publishing.
+func Check(opts Options) Result {
+	return run(opts, false)
+}
+
+// Build runs every stage and publishes the site.
+func Build(opts Options) Result {
+	return run(opts, true)
+}
+
+// Render runs read → render and hands every output file to emit; it is
+// Check with access to the bytes (tests, the dev server).
+func Render(opts Options, emit render.EmitFunc) Result {
+	p := newPipeline(opts)
+	p.render(emit)
+	return p.result()
+}
+
+type pipeline struct {
+	opts   Options
+	diags  diag.List
+	start  time.Time
+	stages []StageTime
+	mark   time.Time
+
+	site   *source.Site
+	cfg    config.Config
+	arch   *link.Archive
+	tmpl   *render.Templates
+	static map[string]bool
+
+	files atomic.Int64
+	bytes atomic.Int64
+	mu    sync.Mutex
+	kinds map[string]int
+}
+
+func newPipeline(opts Options) *pipeline {
+	if opts.FS == nil {
+		opts.FS = os.DirFS(opts.Source)
+	}
+	if opts.Layouts == nil {
+		opts.Layouts = briefings.DefaultLayouts()
+	}
+	now := time.Now()
+	return &pipeline{opts: opts, start: now, mark: now, kinds: map[string]int{}}
+}
+
+func (p *pipeline) stage(name string) {
+	now := time.Now()
+	p.stages = append(p.stages, StageTime{name, now.Sub(p.mark)})
+	p.mark = now
+}
+
+func (p *pipeline) failed() bool {
+	for _, d := range p.diags.Sorted() {
+		if d.Severity == diag.Error || p.opts.Strict {
+			return true
+		}
+	}
+	return false
+}
+
+// load runs read, parse and link. It returns false when nothing can be
+// rendered (no usable config).
+func (p *pipeline) load() bool {
+	cfgOK := p.readConfig()
+	if !cfgOK {
+		return false
+	}
+	site, ds := source.Read(p.opts.FS, int64(p.cfg.Limits.FrontMatterBytes+p.cfg.Limits.BodyBytes+8))
+	p.diags.Append(ds...)
+	p.site = site
+	p.stage("read")
+
+	cs, ds := content.Parse(site.Content, content.Options{Limits: p.cfg.Limits})
+	p.diags.Append(ds...)
+	p.stage("parse")
+
+	arch, ds := link.Link(cs, link.Options{Drafts: p.opts.Drafts})
+	p.diags.Append(ds...)
+	p.arch = arch
+	p.stage("link")
+	return true
+}
+
+func (p *pipeline) readConfig() bool {
+	b, err := fs.ReadFile(p.opts.FS, "config.yaml")
+	if err != nil {
+		p.diags.Errorf(diag.Pos{File: "config.yaml"}, "missing-config", "cannot read config.yaml: %v (a site needs config.yaml with title and base_url)", unwrap(err))
+		return false
+	}
+	cfg, ds := config.Parse("config.yaml", b)
+	p.diags.Append(ds...)
+	if p.opts.BaseURL != "" {
+		base, path, err := normaliseBaseURL(p.opts.BaseURL)
+		if err != nil {
+			p.diags.Errorf(diag.Pos{}, "bad-base-url", "--base-url: %v", err)
+			return false
+		}
+		cfg.BaseURL, cfg.BasePath = base, path
+	}
+	if cfg.HighlightStyle != "" && !markdown.ValidStyle(cfg.HighlightStyle) {
+		p.diags.Errorf(diag.Pos{File: "config.yaml"}, "unknown-style", "highlight_style %q is not a chroma style (e.g. github, monokai, dracula)", cfg.HighlightStyle)
+	}
+	p.cfg = cfg
+	return !diag.HasErrors(ds) && cfg.BaseURL != ""
+}
+
+func normaliseBaseURL(s string) (base, path string, err error) {
+	u, err := url.Parse(s)
+	if err != nil || (u.Scheme != "http" && u.Scheme != "https") || u.Host == "" || u.RawQuery != "" || u.Fragment != "" {
+		return "", "", fmt.Errorf("%q must be an absolute http(s) URL such as https://example.org/briefings/", s)
+	}
+	if !strings.HasSuffix(u.Path, "/") {
+		u.Path += "/"
+	}
+	return u.String(), u.Path, nil
+}
+
+func unwrap(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
+
+// render loads the site and renders every file to emit (nil: discard).
+func (p *pipeline) render(emit render.EmitFunc) {
+	if p.load() {
+		p.renderLoaded(emit)
+	}
+}
+
+// renderLoaded loads the templates and renders every file of the loaded
+// archive.
+func (p *pipeline) renderLoaded(emit render.EmitFunc) {
+	tmpl, ds := render.Load(p.opts.Layouts, p.site.Layouts, "layouts")
+	p.diags.Append(ds...)
+	if tmpl == nil {
+		return
+	}
+	p.tmpl = tmpl
+	p.static = map[string]bool{}
+	staticKeys := map[string]string{}
+	for _, f := range p.site.StaticFiles {
+		p.static[f] = true
+		staticKeys[content.CollisionKey(f)] = f
+	}
+	md := markdown.New(markdown.Options{UnsafeHTML: p.cfg.UnsafeHTML})
+	ds = render.Site(p.arch, render.Options{Config: p.cfg, Templates: tmpl, Markdown: md, Static: p.static}, func(o render.Output) error {
+		if f, ok := staticKeys[content.CollisionKey(o.Path)]; ok {
+			p.diags.Errorf(diag.Pos{File: "static/" + f}, "path-collision", "path collision: /%s is generated by the site and also in static/%s", o.Path, f)
+			return nil
+		}
+		p.files.Add(1)
+		p.bytes.Add(int64(len(o.Data)))
+		p.mu.Lock()
+		p.kinds[o.Kind]++
+		p.mu.Unlock()
+		if emit == nil {
+			return nil
+		}
+		return emit(o)
+	})
+	p.diags.Append(ds...)
+	p.stage("render")
+}
+
+func (p *pipeline) result() Result {
+	ds := p.diags.Sorted()
+	if p.opts.Strict {
+		ds = diag.Strict(ds)
+	}
+	return Result{Diagnostics: ds, Stats: Stats{
+		Pages: p.kinds, Files: int(p.files.Load()), Bytes: p.bytes.Load(), Stages: p.stages, Duration: time.Since(p.start),
+	}}
+}
+
+func run(opts Options, write bool) Result {
+	if opts.Out == "" {
+		opts.Out = filepath.Join(opts.Source, "public")
+	}
+	if !write {
+		p := newPipeline(opts)
+		p.render(nil)
+		return p.result()
+	}
+	if err := publish.CheckOut(opts.Out, opts.Source); err != nil {
+		return Result{Err: err, UsageErr: true}
+	}
+	// Content errors are found before anything is staged, so a broken
+	// site never touches the output folder or its lock.
+	p := newPipeline(opts)
+	if !p.load() {
+		return p.result()
+	}
+	if p.failed() {
+		p.renderLoaded(nil) // still report template and link errors
+		return p.result()
+	}
+	stage, err := publish.Begin(publish.Options{Out: opts.Out, Source: opts.Source})
+	if err != nil {
+		res := p.result()
+		res.Err = err
+		return res
+	}
+	p.renderLoaded(func(o render.Output) error { return stage.Write(o.Path, o.Data) })
+	if !p.failed() && p.site.Static != nil {
+		if err := stage.CopyFS(p.site.Static, ""); err != nil {
+			p.diags.Errorf(diag.Pos{File: "static"}, "static", "%v", err)
+		}
+	}
+	if p.failed() {
+		stage.Abort()
+		return p.result()
+	}
+	if err := stage.Commit(); err != nil {
+		res := p.result()
+		res.Err = err
+		return res
+	}
+	p.stage("write")
+	return p.result()
+}

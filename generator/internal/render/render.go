@@ -1,0 +1,204 @@
+// Package render turns the linked archive into the bytes of every output
+// file: HTML pages (through typed view models and the layouts), the Atom
+// feed, the sitemap, robots.txt, and the stylesheets.
+//
+// Site takes a *link.Archive and Options and calls emit once per output
+// file, from several goroutines at once; the bytes of each file depend only
+// on the archive and the options, never on scheduling. Markdown bodies are
+// rendered here, with links between content files rewritten to URLs under
+// the base path; a broken internal link, a template error or a Markdown
+// problem becomes a positioned diagnostic. Nothing is written to disk.
+package render
+
+import (
+	"fmt"
+	"html/template"
+	"runtime"
+	"sort"
+	"strings"
+	"sync"
+
+	"briefings/generator/internal/config"
+	"briefings/generator/internal/content"
+	"briefings/generator/internal/diag"
+	"briefings/generator/internal/link"
+	"briefings/generator/internal/markdown"
+)
+
+// Options configure rendering.
+type Options struct {
+	Config    config.Config
+	Templates *Templates
+	Markdown  *markdown.Renderer
+	// Static lists the site-relative paths of static/ files, so site-root
+	// links to them resolve and collisions with pages are caught.
+	Static map[string]bool
+}
+
+// Output is one file of the built site.
+type Output struct {
+	Path string // site-relative, slash-separated, e.g. "dialogues/x/index.html"
+	Kind string // page kind, or "feed", "sitemap", "robots", "asset"
+	Data []byte
+}
+
+// EmitFunc receives each output file; it may be called concurrently.
+type EmitFunc func(Output) error
+
+// job renders one output file.
+type job func(*renderer) (Output, error)
+
+type renderer struct {
+	a     *link.Archive
+	opts  Options
+	u     urls
+	site  *SiteView
+	pages map[string]bool
+	mu    sync.Mutex
+	diags []diag.Diagnostic
+}
+
+func (r *renderer) add(ds ...diag.Diagnostic) {
+	r.mu.Lock()
+	r.diags = append(r.diags, ds...)
+	r.mu.Unlock()
+}
+
+// Site renders every output file of the archive.
+func Site(a *link.Archive, opts Options, emit EmitFunc) []diag.Diagnostic {
+	r := &renderer{a: a, opts: opts, u: newURLs(opts.Config.BaseURL), pages: pageURLs(a)}
+	r.site = r.siteView()
+	jobs := r.jobs()
+
+	var wg sync.WaitGroup
+	next := make(chan job)
+	var emitErr error
+	var emitOnce sync.Once
+	for range runtime.GOMAXPROCS(0) {
+		wg.Add(1)
+		go func() {
+			defer wg.Done()
+			for j := range next {
+				out, err := r.run(j)
+				if err != nil {
+					continue // reported as a diagnostic by run
+				}
+				if err := emit(out); err != nil {
+					emitOnce.Do(func() { emitErr = err })
+				}
+			}
+		}()
+	}
+	for _, j := range jobs {
+		next <- j
+	}
+	close(next)
+	wg.Wait()
+	if emitErr != nil {
+		r.add(diag.Diagnostic{Severity: diag.Error, Code: "write", Message: emitErr.Error()})
+	}
+	return r.diags
+}
+
+// run executes one job; a panic becomes a diagnostic, never a crash.
+func (r *renderer) run(j job) (out Output, err error) {
+	defer func() {
+		if p := recover(); p != nil {
+			err = fmt.Errorf("panic: %v", p)
+			r.add(diag.Diagnostic{Severity: diag.Error, Code: "internal", Message: fmt.Sprintf("internal error while rendering %s (please report): %v", out.Path, p)})
+		}
+	}()
+	return j(r)
+}
+
+// page renders a view with the layout of its kind.
+func (r *renderer) page(rel, kind string, view any) (Output, error) {
+	out := Output{Path: outputPath(rel), Kind: kind}
+	b, d := r.opts.Templates.Render(kind, view)
+	if d != nil {
+		r.add(*d)
+		return out, fmt.Errorf("%s", d.Message)
+	}
+	out.Data = b
+	return out, nil
+}
+
+func (r *renderer) jobs() []job {
+	a := r.a
+	var js []job
+	add := func(rel, kind string, view func() any) {
+		js = append(js, func(r *renderer) (Output, error) { return r.page(rel, kind, view()) })
+	}
+	add("", "home", func() any { return r.homeView() })
+	add("dialogues/", "dialogues", func() any { return r.dialoguesView() })
+	for _, d := range a.Dialogues {
+		add(d.URL(), "dialogue", func() any { return r.dialogueView(d) })
+	}
+	for _, rd := range a.Rounds {
+		add(rd.URL(), "round", func() any { return r.roundView(rd) })
+	}
+	add("participants/", "participants", func() any { return r.participantsView() })
+	for _, e := range a.Participants {
+		add(e.URL(), "participant", func() any { return r.participantView(e) })
+	}
+	add("topics/", "topics", func() any { return r.topicsView() })
+	for _, e := range a.Topics {
+		add(e.URL(), "topic", func() any { return r.topicView(e) })
+	}
+	add("archive/", "archive", func() any { return r.archiveView() })
+	for _, p := range a.Pages {
+		add(p.URL(), "page", func() any { return r.standaloneView(p) })
+	}
+	add("404.html", "404", func() any { return r.notFoundView() })
+	js = append(js,
+		func(r *renderer) (Output, error) { return Output{Path: "feed.xml", Kind: "feed", Data: r.feed()}, nil },
+		func(r *renderer) (Output, error) { return Output{Path: "sitemap.xml", Kind: "sitemap", Data: r.sitemap()}, nil },
+		func(r *renderer) (Output, error) { return Output{Path: "robots.txt", Kind: "robots", Data: r.robots()}, nil },
+		func(r *renderer) (Output, error) {
+			return Output{Path: "assets/syntax.css", Kind: "asset", Data: markdown.SyntaxCSS(r.opts.Config.HighlightStyle)}, nil
+		},
+	)
+	assets := r.opts.Templates.Assets()
+	names := make([]string, 0, len(assets))
+	for n := range assets {
+		names = append(names, n)
+	}
+	sort.Strings(names)
+	for _, n := range names {
+		data := assets[n]
+		js = append(js, func(*renderer) (Output, error) { return Output{Path: n, Kind: "asset", Data: data}, nil })
+	}
+	return js
+}
+
+// markdown renders a body of file, reporting problems at file positions.
+func (r *renderer) markdown(file string, body content.Markdown) template.HTML {
+	if len(strings.TrimSpace(string(body.Text))) == 0 {
+		return ""
+	}
+	res := r.opts.Markdown.Render(body.Text, body.Line, r.resolver(file).resolve)
+	r.problems(file, res.Problems)
+	return trustedHTML(res.HTML)
+}
+
+func (r *renderer) inline(file string, in content.Inline) template.HTML {
+	res := r.opts.Markdown.RenderInline(in.Text, in.Line, r.resolver(file).resolve)
+	r.problems(file, res.Problems)
+	return trustedHTML(res.HTML)
+}
+
+func (r *renderer) problems(file string, ps []markdown.Problem) {
+	for _, p := range ps {
+		sev := diag.Error
+		if p.Warning {
+			sev = diag.Warning
+		}
+		r.add(diag.Diagnostic{Pos: diag.Pos{File: file, Line: p.Line, Col: p.Col}, Severity: sev, Code: p.Code, Message: p.Message})
+	}
+}
+
+func (r *renderer) resolver(file string) resolver {
+	return resolver{u: r.u, file: file, byFile: r.a.URLs, drafts: r.a.Drafts, exists: func(rel string) bool {
+		return r.pages[rel] || r.opts.Static[rel] || r.opts.Static[rel+"index.html"]
+	}}
+}

@@ -1,0 +1,154 @@
+// Package source reads a site folder given as an fs.FS.
+//
+// Read walks config.yaml, content/, layouts/ and static/ and returns their
+// files: content with bytes, layouts and static as sub-file-systems plus
+// sorted lists of their paths. Editors' temporary and lock files are
+// skipped (IsTemp). Symlinks are never followed: one inside the site is an
+// error naming the link, so nothing outside the site root is ever read.
+// Unreadable files and oversized files are errors naming the file. Read
+// never stops at the first problem.
+package source
+
+import (
+	"errors"
+	"fmt"
+	"io/fs"
+	"path"
+	"sort"
+	"strings"
+
+	"briefings/generator/internal/content"
+	"briefings/generator/internal/diag"
+)
+
+// Site is what Read found.
+type Site struct {
+	Config      []byte // nil when config.yaml is missing
+	Content     []content.File
+	Layouts     fs.FS    // nil when there is no layouts/ folder
+	Static      fs.FS    // nil when there is no static/ folder
+	StaticFiles []string // paths relative to static/, sorted
+}
+
+// IsTemp reports whether a file name is an editor's temporary, backup or
+// lock file, or a dotfile: never content, and never a reason to rebuild.
+func IsTemp(name string) bool {
+	base := path.Base(name)
+	switch {
+	case base == "4913", strings.HasPrefix(base, "."), strings.HasSuffix(base, "~"),
+		strings.HasPrefix(base, "#") && strings.HasSuffix(base, "#"),
+		strings.HasSuffix(base, ".swp"), strings.HasSuffix(base, ".swx"), strings.HasSuffix(base, ".swo"),
+		strings.HasSuffix(base, ".bck"), strings.HasSuffix(base, ".tmp"), strings.HasSuffix(base, ".TMP"),
+		strings.Contains(base, "___jb_tmp___"), strings.Contains(base, "___jb_old___"),
+		strings.HasPrefix(base, "~RF"), strings.HasPrefix(base, ".goutputstream-"):
+		return true
+	}
+	return false
+}
+
+// Read reads the site. maxFile bounds the size of one content file (larger
+// files are reported, not read); 0 means no bound.
+func Read(fsys fs.FS, maxFile int64) (*Site, []diag.Diagnostic) {
+	s := &Site{}
+	var ds []diag.Diagnostic
+	errAt := func(file, code, format string, args ...any) {
+		ds = append(ds, diag.Diagnostic{Pos: diag.Pos{File: file}, Severity: diag.Error, Code: code, Message: fmt.Sprintf(format, args...)})
+	}
+
+	switch info, err := fs.Stat(fsys, "config.yaml"); {
+	case errors.Is(err, fs.ErrNotExist):
+	case err != nil:
+		errAt("config.yaml", "unreadable", "cannot read: %v", err)
+	case !info.Mode().IsRegular():
+		errAt("config.yaml", "not-a-file", "config.yaml must be a regular file")
+	default:
+		b, err := fs.ReadFile(fsys, "config.yaml")
+		if err != nil {
+			errAt("config.yaml", "unreadable", "cannot read: %v", err)
+		}
+		s.Config = b
+	}
+
+	walk := func(root string, visit func(p string, d fs.DirEntry)) {
+		if _, err := fs.Stat(fsys, root); errors.Is(err, fs.ErrNotExist) {
+			return
+		}
+		err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
+			if err != nil {
+				errAt(p, "unreadable", "cannot read: %v", unwrapPath(err))
+				if d != nil && d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if p != root && IsTemp(p) {
+				if d.IsDir() {
+					return fs.SkipDir
+				}
+				return nil
+			}
+			if d.Type()&fs.ModeSymlink != 0 {
+				errAt(p, "symlink", "symlinks are not followed (they could reach outside the site); replace %s with the file itself", p)
+				return nil
+			}
+			if d.IsDir() {
+				return nil
+			}
+			if !d.Type().IsRegular() {
+				errAt(p, "not-a-file", "not a regular file")
+				return nil
+			}
+			visit(p, d)
+			return nil
+		})
+		if err != nil {
+			errAt(root, "unreadable", "cannot read: %v", err)
+		}
+	}
+
+	walk("content", func(p string, d fs.DirEntry) {
+		if maxFile > 0 {
+			if info, err := d.Info(); err == nil && info.Size() > maxFile {
+				errAt(p, "too-large", "file exceeds %d bytes (limits front_matter_bytes + body_bytes in config.yaml)", maxFile)
+				return
+			}
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			errAt(p, "unreadable", "cannot read: %v", unwrapPath(err))
+			return
+		}
+		s.Content = append(s.Content, content.File{Path: p, Data: b})
+	})
+	if sub, ok := subdir(fsys, "layouts"); ok {
+		walk("layouts", func(string, fs.DirEntry) {})
+		s.Layouts = sub
+	}
+	if sub, ok := subdir(fsys, "static"); ok {
+		walk("static", func(p string, _ fs.DirEntry) {
+			s.StaticFiles = append(s.StaticFiles, strings.TrimPrefix(p, "static/"))
+		})
+		s.Static = sub
+	}
+	sort.Slice(s.Content, func(i, j int) bool { return s.Content[i].Path < s.Content[j].Path })
+	sort.Strings(s.StaticFiles)
+	return s, ds
+}
+
+func subdir(fsys fs.FS, dir string) (fs.FS, bool) {
+	info, err := fs.Stat(fsys, dir)
+	if err != nil || !info.IsDir() {
+		return nil, false
+	}
+	sub, err := fs.Sub(fsys, dir)
+	return sub, err == nil
+}
+
+// unwrapPath drops the *PathError wrapper whose path we already print.
+func unwrapPath(err error) error {
+	var pe *fs.PathError
+	if errors.As(err, &pe) {
+		return pe.Err
+	}
+	return err
+}
