@@ -400,7 +400,7 @@ func (d *decoder) attendances(n *yaml.Node) []Attendance {
 			continue
 		case a.ID != "" && slug.Make(a.ID) != a.ID:
 			d.diags = append(d.diags, diag.Diagnostic{Pos: d.pos(m["id"]), Severity: diag.Error, Code: "bad-id",
-				Message: fmt.Sprintf("%s: id %q is not a slug (lower-case letters, digits and single hyphens)", what, a.ID),
+				Message:    fmt.Sprintf("%s: id %q is not a slug (lower-case letters, digits and single hyphens)", what, a.ID),
 				Suggestion: suggestSlug(a.ID)})
 			continue
 		case a.Name != "" && slug.Make(a.Name) == "":

@@ -102,6 +102,9 @@ type Stage struct {
 	dir    string // the staging folder
 	write  func(name string, data []byte, perm os.FileMode) error
 	lock   *lockFile
+	// plainRename makes Commit use the rename-aside fallback even where
+	// RENAME_EXCHANGE works, so tests cover both paths.
+	plainRename bool
 
 	io sync.RWMutex // Write holds it shared; Commit and Abort exclusively
 
@@ -430,7 +433,10 @@ func (s *Stage) swap() error {
 	if err != nil {
 		return err
 	}
-	err = exchange(s.dir, s.out)
+	err = errUnsupported
+	if !s.plainRename {
+		err = exchange(s.dir, s.out)
+	}
 	if err == nil {
 		_ = os.RemoveAll(s.dir) // the previous output, now at the staging name
 		return nil

@@ -152,8 +152,12 @@ func (r *renderer) jobs() []job {
 	add("404.html", "404", func() any { return r.notFoundView() })
 	js = append(js,
 		func(r *renderer) (Output, error) { return Output{Path: "feed.xml", Kind: "feed", Data: r.feed()}, nil },
-		func(r *renderer) (Output, error) { return Output{Path: "sitemap.xml", Kind: "sitemap", Data: r.sitemap()}, nil },
-		func(r *renderer) (Output, error) { return Output{Path: "robots.txt", Kind: "robots", Data: r.robots()}, nil },
+		func(r *renderer) (Output, error) {
+			return Output{Path: "sitemap.xml", Kind: "sitemap", Data: r.sitemap()}, nil
+		},
+		func(r *renderer) (Output, error) {
+			return Output{Path: "robots.txt", Kind: "robots", Data: r.robots()}, nil
+		},
 		func(r *renderer) (Output, error) {
 			return Output{Path: "assets/syntax.css", Kind: "asset", Data: markdown.SyntaxCSS(r.opts.Config.HighlightStyle)}, nil
 		},
