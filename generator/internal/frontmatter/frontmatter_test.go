@@ -188,6 +188,8 @@ func TestParseOK(t *testing.T) {
 		{"blank front matter", "---\n\n  \n---\n", "", 5, true},
 		{"null front matter", "---\n~\n---\n", "", 4, true},
 		{"LS in a title", "---\ntitle: \"R2\u2028x\"\n\nround: 2\n---\n", "", 6, false},
+		{"brackets in block scalar", "---\ntitle: x\nsummary: |\n  " + strings.Repeat("[", 150) + "\n  more\nround: 1\n---\n", "", 8, false},
+		{"brackets in quoted and plain text", "---\ntitle: 'it''s [" + strings.Repeat("{", 150) + "'\nsummary: a [" + strings.Repeat("[", 150) + " # [[[\n---\n", "", 5, false},
 		{"--- inside body", "---\ntitle: x\n---\na\n---\nb\n", "a\n---\nb\n", 4, false},
 	}
 	var cleanTree string
