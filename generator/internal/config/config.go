@@ -55,7 +55,7 @@ type Config struct {
 // MaxBytes is the largest config file accepted.
 const MaxBytes = 1 << 20
 
-// Keys lists the keys config.yaml may contain.
+// keys lists the keys config.yaml may contain.
 var keys = []string{"title", "base_url", "language", "description", "unsafe_html", "highlight_style", "front_matter_bytes", "body_bytes"}
 
 // Parse decodes config.yaml. See the package documentation.

@@ -32,7 +32,7 @@
 // meaningfully: it returns every diagnostic it finds, each positioned in the
 // file, with a stable Code:
 //
-//	empty-file          the file is empty
+//	empty-file          the file is empty or only whitespace
 //	invalid-utf8        first invalid UTF-8 byte (nothing else is parsed)
 //	nul-byte            first NUL byte (nothing else is parsed)
 //	front-matter-fence  missing/odd opening or closing fence (`---js`, `+++`, `;;;`)
@@ -45,7 +45,8 @@
 //	front-matter-type   front matter that is not a mapping
 //	internal            a recovered panic (a bug in this package or yaml.v3)
 //
-// When an error other than duplicate-key occurs, Doc.Node is nil. The
+// When any error other than duplicate-key or an over-size body occurs,
+// Doc.Node is nil (and Doc.Body is nil when the body is over its limit). The
 // decoding helpers (Fields, String, StringList, Int, Bool, Date) read typed
 // values with positions for the content and config decoders; their codes are
 // documented on each function.
