@@ -33,6 +33,9 @@ type Options struct {
 	// Static lists the site-relative paths of static/ files, so site-root
 	// links to them resolve and collisions with pages are caught.
 	Static map[string]bool
+	// Content lists every file of content/ (site-relative paths), including
+	// files that failed to decode.
+	Content map[string]bool
 }
 
 // Output is one file of the built site.
@@ -202,7 +205,7 @@ func (r *renderer) problems(file string, ps []markdown.Problem) {
 }
 
 func (r *renderer) resolver(file string) resolver {
-	return resolver{u: r.u, file: file, byFile: r.a.URLs, drafts: r.a.Drafts, exists: func(rel string) bool {
+	return resolver{u: r.u, file: file, byFile: r.a.URLs, drafts: r.a.Drafts, content: r.opts.Content, exists: func(rel string) bool {
 		return r.pages[rel] || r.opts.Static[rel] || r.opts.Static[rel+"index.html"]
 	}}
 }

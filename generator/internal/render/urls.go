@@ -53,7 +53,10 @@ type resolver struct {
 	file   string            // the content file, e.g. content/dialogues/x/r2.md
 	byFile map[string]string // content file → site-relative URL
 	drafts map[string]bool
-	exists func(rel string) bool // a generated page or static file
+	// content holds every file of content/, valid or not: a link to a file
+	// that failed to decode is not reported again (its own errors are).
+	content map[string]bool
+	exists  func(rel string) bool // a generated page or static file
 }
 
 // resolve implements markdown.LinkResolver.
@@ -94,6 +97,9 @@ func (r resolver) resolve(dest string) (string, string) {
 	}
 	if r.drafts[file] {
 		return dest, "link to " + file + ", a draft round (published only with --drafts)"
+	}
+	if r.content[file] {
+		return dest, ""
 	}
 	return dest, "link to missing content file " + file
 }

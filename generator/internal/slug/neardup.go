@@ -67,8 +67,9 @@ func editDistanceAtMostOne(a, b []rune) bool {
 		i++
 	}
 	if len(a) == len(b) {
-		// one substitution (or equal)
-		return i == len(a) || string(a[i+1:]) == string(b[i+1:])
+		// equal, one substitution, or two adjacent letters swapped
+		return i == len(a) || string(a[i+1:]) == string(b[i+1:]) ||
+			(i+1 < len(a) && a[i] == b[i+1] && a[i+1] == b[i] && string(a[i+2:]) == string(b[i+2:]))
 	}
 	return string(a[i:]) == string(b[i+1:])
 }
