@@ -31,7 +31,8 @@ package render
 //	missing-layout   a page kind whose base, "base" or "main" is missing
 //	unused-layout    (warning) a site file that overrides nothing and is used
 //	                 by nothing, with a did-you-mean suggestion
-//	layout-read      a file that cannot be read; (warning) a stray file
+//	layout-read      a file that cannot be read or is a symlink; (warning)
+//	                 a file that is neither .html nor under assets/
 //
 // A site file that does not parse is replaced by the built-in file of the
 // same name, so the other pages still render and every error can be shown at
@@ -150,8 +151,14 @@ func (l *loader) read(fsys fs.FS, site bool) {
 			}
 			return nil
 		}
-		if d.IsDir() || !d.Type().IsRegular() {
-			return nil // symlinks and other non-regular files are never followed
+		if d.IsDir() {
+			return nil
+		}
+		if !d.Type().IsRegular() {
+			// Symlinks could lead out of the site; they are never followed.
+			l.add(diag.Diagnostic{Pos: diag.Pos{File: l.displayName(p, site)}, Code: "layout-read",
+				Message: fmt.Sprintf("%s is a symlink or special file; layouts must be regular files", l.displayName(p, site))})
+			return nil
 		}
 		data, err := fs.ReadFile(fsys, p)
 		if err != nil {

@@ -557,9 +557,14 @@ func TestStrayAndEditorFiles(t *testing.T) {
 		".round.html.swp": {Data: []byte("{{")},
 		"round.html~":     {Data: []byte("{{")},
 		"notes.txt":       {Data: []byte("x")},
+		"page.html":       {Data: []byte("/etc/passwd"), Mode: fs.ModeSymlink},
 	}, "layouts")
-	if len(ds) != 1 || ds[0].Pos.File != "layouts/notes.txt" || ds[0].Severity != diag.Warning {
-		t.Errorf("diagnostics = %v, want one warning for layouts/notes.txt", ds)
+	var got []string
+	for _, d := range ds {
+		got = append(got, d.Pos.File+" "+d.Severity.String())
+	}
+	if want := []string{"layouts/notes.txt warning", "layouts/page.html error"}; !slices.Equal(got, want) {
+		t.Errorf("diagnostics = %v, want %q", ds, want)
 	}
 }
 
