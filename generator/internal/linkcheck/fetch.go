@@ -23,6 +23,7 @@ var (
 type checker struct {
 	opts   Options
 	client *http.Client
+	owned  bool // client's transport was made here: close it when done
 }
 
 func newChecker(opts Options) *checker {
@@ -40,7 +41,15 @@ func newChecker(opts Options) *checker {
 	}
 	cl.Transport = &gatedTransport{base: base, gate: &hostGate{}}
 	cl.CheckRedirect = checkRedirect
-	return &checker{opts: opts, client: &cl}
+	return &checker{opts: opts, client: &cl, owned: opts.Client == nil}
+}
+
+// close releases the idle connections of a transport made by newChecker;
+// a caller's client is left alone.
+func (c *checker) close() {
+	if c.owned {
+		c.client.CloseIdleConnections()
+	}
 }
 
 func checkRedirect(req *http.Request, via []*http.Request) error {
@@ -246,6 +255,14 @@ func (t *gatedTransport) RoundTrip(req *http.Request) (*http.Response, error) {
 	}
 	resp.Body = &releasingBody{ReadCloser: resp.Body, release: release}
 	return resp, nil
+}
+
+// CloseIdleConnections lets http.Client.CloseIdleConnections reach the
+// wrapped transport.
+func (t *gatedTransport) CloseIdleConnections() {
+	if ci, ok := t.base.(interface{ CloseIdleConnections() }); ok {
+		ci.CloseIdleConnections()
+	}
 }
 
 type releasingBody struct {

@@ -79,8 +79,9 @@ type Options struct {
 	// copy: it replaces the copy's CheckRedirect and wraps its Transport
 	// to serialise requests per host.
 	Client *http.Client
-	// Timeout bounds each attempt (request, redirects and body read).
-	// Zero means DefaultTimeout.
+	// Timeout bounds each request: waiting for the host's turn, the
+	// redirect hops and reading the body. A GET after a refused HEAD gets
+	// its own Timeout. Zero means DefaultTimeout.
 	Timeout time.Duration
 	// Retries is how many times a retryable failure is tried again. Zero
 	// means DefaultRetries; a negative value means no retries.
@@ -162,7 +163,9 @@ func Check(ctx context.Context, targets []Target, opts Options, strict bool) ([]
 		todo = append(todo, k)
 	}
 
-	checked, err := newChecker(opts).run(ctx, todo)
+	ck := newChecker(opts)
+	checked, err := ck.run(ctx, todo)
+	ck.close()
 	for k, r := range checked {
 		results[k] = r
 	}

@@ -2,6 +2,7 @@ package linkcheck
 
 import (
 	"fmt"
+	"math"
 	"strconv"
 	"strings"
 	"time"
@@ -31,7 +32,7 @@ func ParseMaxAge(s string) (time.Duration, error) {
 		}
 	}
 	d, err := time.ParseDuration(in)
-	if err != nil || d < 0 {
+	if err != nil || d < 0 || d > math.MaxInt64-total {
 		return bad()
 	}
 	return total + d, nil

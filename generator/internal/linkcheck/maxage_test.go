@@ -1,6 +1,7 @@
 package linkcheck
 
 import (
+	"strings"
 	"testing"
 	"time"
 )
@@ -30,6 +31,7 @@ func TestParseMaxAge(t *testing.T) {
 		{in: "seven days", err: true},
 		{in: "7days", err: true},
 		{in: "99999999d", err: true},
+		{in: "36500d2562000h", err: true}, // would overflow
 	} {
 		t.Run(tc.in, func(t *testing.T) {
 			got, err := ParseMaxAge(tc.in)
@@ -44,4 +46,25 @@ func TestParseMaxAge(t *testing.T) {
 			}
 		})
 	}
+}
+
+func FuzzParseMaxAge(f *testing.F) {
+	for _, s := range []string{"7d", "12h", "30m", "1d12h", "0", "", "-1d", "1.5d", "99999999d", "1h30m45s"} {
+		f.Add(s)
+	}
+	f.Fuzz(func(t *testing.T, s string) {
+		d, err := ParseMaxAge(s)
+		if err != nil {
+			return
+		}
+		if d < 0 {
+			t.Fatalf("ParseMaxAge(%q) = %v, negative", s, d)
+		}
+		if !strings.Contains(s, "d") {
+			want, err := time.ParseDuration(strings.TrimSpace(s))
+			if err != nil || want != d {
+				t.Fatalf("ParseMaxAge(%q) = %v; time.ParseDuration gives %v, %v", s, d, want, err)
+			}
+		}
+	})
 }
