@@ -33,7 +33,15 @@
 //     <path>". The lock file itself is left in place (deleting a flock file
 //     while others may open it is racy); it is empty and harmless.
 //   - Leftover staging and old folders of killed runs are removed by the
-//     next Begin, after it holds the lock.
+//     next Begin, after it holds the lock (a previous output left aside by a
+//     run killed mid-swap is restored instead; see Begin).
+//   - Shutdown: a caller interrupted (Ctrl-C) calls Abort, which waits for
+//     writes in flight, removes the stage and releases the lock. Writes
+//     after Commit or Abort fail with ErrClosed.
+//
+// Not promised: durability across power loss (files are not fsynced), and a
+// child process forked while a Stage is open briefly shares the lock
+// descriptor until it execs.
 //   - Paths are checked before any byte is written: a path must be clean,
 //     relative, local, free of "..", ".", backslashes and control characters.
 //     Two paths that are equal, or equal after lower-casing and Unicode NFC
@@ -123,7 +131,8 @@ type entry struct {
 }
 
 // Begin checks Out with CheckOut, takes the output lock, removes leftovers
-// of killed runs and creates an empty staging folder. The caller must end
+// of killed runs (restoring a previous output that a killed run had renamed
+// aside, when Out is missing) and creates an empty staging folder. The caller must end
 // the stage with Commit or Abort.
 func Begin(opts Options) (*Stage, error) {
 	if err := CheckOut(opts.Out, opts.Source); err != nil {
@@ -180,17 +189,41 @@ func (s *Stage) sibling(kind string) string {
 // removeLeftovers deletes staging and old folders of earlier runs. Only
 // names of the form ".<base>.staging-*" and ".<base>.old-*" are touched; a
 // symlink with such a name is removed itself, never followed.
+//
+// One case is repaired instead: where renameat2 RENAME_EXCHANGE is not
+// available, Commit renames Out aside before renaming the stage in, and a run
+// killed between the two leaves no Out and the previous output at
+// ".<base>.old-*". When Out is missing and exactly one such folder carrying
+// the marker exists, it is renamed back to Out.
 func (s *Stage) removeLeftovers() error {
 	ents, err := os.ReadDir(s.parent)
 	if err != nil {
 		return fmt.Errorf("publish: looking for leftovers of earlier runs: %w", err)
 	}
+	var leftovers, olds []string
 	for _, e := range ents {
 		n := e.Name()
-		if strings.HasPrefix(n, "."+s.base+".staging-") || strings.HasPrefix(n, "."+s.base+".old-") {
-			if err := os.RemoveAll(filepath.Join(s.parent, n)); err != nil {
-				return fmt.Errorf("publish: removing leftover of an earlier run: %w", err)
+		if strings.HasPrefix(n, "."+s.base+".staging-") {
+			leftovers = append(leftovers, n)
+		}
+		if strings.HasPrefix(n, "."+s.base+".old-") {
+			leftovers = append(leftovers, n)
+			if e.IsDir() {
+				olds = append(olds, n)
 			}
+		}
+	}
+	if _, err := os.Lstat(s.out); errors.Is(err, fs.ErrNotExist) && len(olds) == 1 {
+		old := filepath.Join(s.parent, olds[0])
+		if m, err := os.Lstat(filepath.Join(old, MarkerName)); err == nil && m.Mode().IsRegular() {
+			if err := os.Rename(old, s.out); err != nil {
+				return fmt.Errorf("publish: restoring the previous output from %s: %w", old, err)
+			}
+		}
+	}
+	for _, n := range leftovers {
+		if err := os.RemoveAll(filepath.Join(s.parent, n)); err != nil {
+			return fmt.Errorf("publish: removing leftover of an earlier run: %w", err)
 		}
 	}
 	return nil

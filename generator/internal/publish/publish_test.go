@@ -962,3 +962,29 @@ func TestKilledBuildReleasesLock(t *testing.T) {
 		t.Errorf("output changed by the killed build")
 	}
 }
+
+func TestRunKilledMidSwapIsRepaired(t *testing.T) {
+	t.Parallel()
+	root := t.TempDir()
+	out := filepath.Join(root, "public")
+	if err := publishAll(t, Options{Out: out}, map[string]string{"index.html": "good"}); err != nil {
+		t.Fatal(err)
+	}
+	before := treeHash(t, out)
+	// What the rename-aside fallback leaves when killed between its renames.
+	if err := os.Rename(out, filepath.Join(root, ".public.old-k")); err != nil {
+		t.Fatal(err)
+	}
+	mkfile(t, filepath.Join(root, ".public.staging-k", "index.html"), "new")
+	st, err := Begin(Options{Out: out})
+	if err != nil {
+		t.Fatal(err)
+	}
+	st.Abort()
+	if got := treeHash(t, out); got != before {
+		t.Errorf("previous output not restored:\n%s", got)
+	}
+	if got, want := names(t, root), []string{".public.lock", "public"}; !slices.Equal(got, want) {
+		t.Errorf("beside out: %q, want %q", got, want)
+	}
+}
