@@ -439,7 +439,7 @@ func (g *gen) emitRound(w *writer, d *dialogue, num, dd int, last bool) {
 		}
 	}
 
-	// Topics: names, lower-case names, or slugs when a profile exists.
+	// Topics: names, or lower-case names and slugs when a profile exists.
 	nt := 2 + g.r.IntN(5)
 	tp := g.r.Perm(len(g.topics))[:nt]
 	refs := make([]string, nt)
@@ -450,7 +450,8 @@ func (g *gen) emitRound(w *writer, d *dialogue, num, dd int, last bool) {
 		switch x := g.r.IntN(10); {
 		case x < 3 && t.profile:
 			refs[i] = slug.Make(t.title)
-		case x == 3:
+		case x == 3 && t.profile:
+			// Another spelling is fine only where a profile ties them.
 			refs[i] = strings.ToLower(t.title)
 		default:
 			refs[i] = t.title
