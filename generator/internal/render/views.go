@@ -157,18 +157,16 @@ func (r *renderer) dialogueView(d *link.Dialogue) DialogueView {
 		v.Timeline = append(v.Timeline, TimelineEntry{Round: r.roundItem(rd)})
 		prev = rd.Number
 	}
-	if n := len(d.Rounds); n > 0 {
-		// The latest round by date says what comes next.
-		latest := d.Rounds[0]
-		for _, rd := range d.Rounds {
-			if link.Newer(rd, latest) {
-				latest = rd
-			}
+	// The newest round that says when the dialogue meets next.
+	var latest *link.Round
+	for _, rd := range d.Rounds {
+		if rd.NextRound != "" && (latest == nil || link.Newer(rd, latest)) {
+			latest = rd
 		}
-		if latest.NextRound != "" {
-			it := r.roundItem(latest)
-			v.NextRound, v.NextFrom = latest.NextRound, &it
-		}
+	}
+	if latest != nil {
+		it := r.roundItem(latest)
+		v.NextRound, v.NextFrom = latest.NextRound, &it
 	}
 	return v
 }
