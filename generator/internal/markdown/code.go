@@ -3,6 +3,7 @@ package markdown
 import (
 	"bytes"
 	"fmt"
+	"sort"
 	"strings"
 
 	"github.com/alecthomas/chroma/v2"
@@ -117,25 +118,51 @@ func (r *Renderer) highlight(w *bytes.Buffer, lexer chroma.Lexer, code string) (
 	return r.formatter.Format(w, r.style, it)
 }
 
-// lexer returns chroma's lexer for a language name, or nil.
+// lexer returns the lexer for a fence language name (any case), or nil.
 func (r *Renderer) lexer(name string) chroma.Lexer {
-	key := strings.ToLower(name)
-	r.lexers.mu.Lock()
-	l, ok := r.lexers.m[key]
-	r.lexers.mu.Unlock()
-	if ok {
-		return l
+	return r.langs[strings.ToLower(name)]
+}
+
+// languageIndex maps lower-case language names to (coalescing) lexers:
+// chroma lexer names, then aliases, then file extensions ("*.rs" gives
+// "rs") and plain file names ("Makefile"), the higher-priority lexer
+// winning a shared extension. It is built once per Renderer: chroma's own
+// lexers.Get scans every filename glob on a miss (milliseconds per unknown
+// name), which a body full of made-up languages would turn into minutes.
+func languageIndex() map[string]chroma.Lexer {
+	idx := map[string]chroma.Lexer{}
+	all := lexers.GlobalLexerRegistry.Lexers
+	byFile := map[string]chroma.PrioritisedLexers{}
+	var files []string
+	for _, l := range all {
+		for _, glob := range l.Config().Filenames {
+			key := strings.ToLower(strings.TrimPrefix(glob, "*."))
+			if strings.ContainsAny(key, "*?[]\\") || (strings.Contains(glob, "*") && !strings.HasPrefix(glob, "*.")) {
+				continue
+			}
+			if _, ok := byFile[key]; !ok {
+				files = append(files, key)
+			}
+			byFile[key] = append(byFile[key], l)
+		}
 	}
-	l = lexers.Get(key)
-	if l != nil {
-		l = chroma.Coalesce(l)
+	for _, key := range files {
+		cands := byFile[key]
+		sort.Sort(cands) // as chroma does, so "h" picks the same lexer
+		idx[key] = cands[0]
 	}
-	r.lexers.mu.Lock()
-	if len(r.lexers.m) < maxCachedLexers {
-		r.lexers.m[key] = l
+	for _, l := range all {
+		for _, a := range l.Config().Aliases {
+			idx[strings.ToLower(a)] = l
+		}
 	}
-	r.lexers.mu.Unlock()
-	return l
+	for _, l := range all {
+		idx[strings.ToLower(l.Config().Name)] = l
+	}
+	for k, l := range idx {
+		idx[k] = chroma.Coalesce(l)
+	}
+	return idx
 }
 
 // fencedCodeRenderer writes fenced code: the highlighted HTML the transform

@@ -136,8 +136,8 @@ type Renderer struct {
 	inline goldmark.Markdown // one line, paragraph parser only
 
 	formatter *chromahtml.Formatter
-	style     *chroma.Style // only keys chroma's CSS cache: output uses classes
-	lexers    lexerCache
+	style     *chroma.Style           // only keys chroma's CSS cache: output uses classes
+	langs     map[string]chroma.Lexer // read-only after New
 
 	destEscaper *strings.Replacer
 	outBufs     sync.Pool // *outBuf
@@ -160,7 +160,7 @@ func New(opts Options) *Renderer {
 		style:       styles.Get("github"),
 		destEscaper: strings.NewReplacer(`\`, `\\`, `&`, `&amp;`),
 	}
-	r.lexers.m = map[string]chroma.Lexer{}
+	r.langs = languageIndex()
 	r.block = goldmark.New(
 		goldmark.WithExtensions(extension.GFM, extension.Footnote),
 		goldmark.WithRendererOptions(htmlOpts...),
@@ -261,12 +261,3 @@ func unwrapParagraph(doc ast.Node) {
 	}
 	doc.ReplaceChild(doc, p, tb)
 }
-
-// lexerCache remembers lexers.Get answers (including "none"): the lookup of
-// an unknown name scans every lexer's filename patterns.
-type lexerCache struct {
-	mu sync.Mutex
-	m  map[string]chroma.Lexer
-}
-
-const maxCachedLexers = 512

@@ -27,6 +27,15 @@ func problemsAt(ps []Problem) []problemAt {
 	return out
 }
 
+// unknownAt is n unknown-language warnings, one per 3-line fence from line.
+func unknownAt(line, n int) []problemAt {
+	var out []problemAt
+	for i := 0; i < n; i++ {
+		out = append(out, problemAt{line + 3*i, "unknown-language", true})
+	}
+	return out
+}
+
 func mustContain(t *testing.T, out []byte, wants ...string) {
 	t.Helper()
 	for _, w := range wants {
@@ -158,6 +167,16 @@ func TestCodeFences(t *testing.T) {
 			name:     "too long a name",
 			src:      fence + strings.Repeat("a", 33) + "\nz\n" + fence + "\n",
 			problems: []problemAt{{10, "unknown-language", true}},
+		},
+		{
+			name:     "aliases and extensions are known, in any case",
+			src:      fence + "YML\na: 1\n" + fence + "\n\n" + fence + "rs\nfn main() {}\n" + fence + "\n\n" + fence + "Bash\necho\n" + fence + "\n",
+			contains: []string{`<span class="nt">a</span>`, `<span class="k">fn</span>`, `<span class="nb">echo</span>`},
+		},
+		{
+			name:     "many unknown languages stay cheap",
+			src:      strings.Repeat(fence+"made-up-language\nx\n"+fence+"\n", 300),
+			problems: unknownAt(10, 300),
 		},
 		{
 			name:     "tilde fence in a list",
