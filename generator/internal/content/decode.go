@@ -337,7 +337,7 @@ func isNull(n *yaml.Node) bool {
 
 // ref decodes a bare name; what names the entry in messages, e.g. "participant 2".
 func (d *decoder) ref(what string, n *yaml.Node) (Ref, bool) {
-	if n.Kind != yaml.ScalarNode || isNull(n) {
+	if n.Kind != yaml.ScalarNode || isNull(n) || strings.TrimSpace(n.Value) == "" {
 		d.errorf(d.pos(n), "missing-name", "%s: name or id required", what)
 		return Ref{}, false
 	}
