@@ -15,7 +15,9 @@
 //
 // CommonMark plus GitHub Flavored Markdown (tables, strikethrough, linkify,
 // task lists) and footnotes. No typographer, no {attribute} syntax. Raw HTML
-// is replaced by "<!-- raw HTML omitted -->" unless Options.UnsafeHTML.
+// is replaced by "<!-- raw HTML omitted -->" unless Options.UnsafeHTML, in
+// which case it is copied as is (and is the author's responsibility: the
+// link checks below apply to Markdown links only).
 //
 // # Output
 //
@@ -186,7 +188,8 @@ func New(opts Options) *Renderer {
 }
 
 // Render renders a Markdown body whose first line is line firstLine of its
-// file. resolve may be nil.
+// file (1-based; smaller values count as 1). resolve may be nil: every
+// destination is then emitted as written.
 func (r *Renderer) Render(src []byte, firstLine int, resolve LinkResolver) Result {
 	return r.render(r.block, src, firstLine, resolve, false, 0)
 }
