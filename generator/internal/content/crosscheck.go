@@ -41,7 +41,7 @@ var fold = cases.Fold()
 func CollisionKey(p string) string { return norm.NFC.String(fold.String(p)) }
 
 // crossCheck applies the rules that span files.
-func crossCheck(s *Site, files []File) []diag.Diagnostic {
+func crossCheck(s *Site, paths []string) []diag.Diagnostic {
 	var out []diag.Diagnostic
 	errAt := func(pos diag.Pos, code, format string, args ...any) {
 		out = append(out, diag.Diagnostic{Pos: pos, Severity: diag.Error, Code: code, Message: fmt.Sprintf(format, args...)})
@@ -50,9 +50,9 @@ func crossCheck(s *Site, files []File) []diag.Diagnostic {
 	// Every round folder needs its _index.md (even an invalid one: its own
 	// errors are reported already).
 	hasIndex := map[string]bool{}
-	for _, f := range files {
-		if k, _ := classify(f.Path); k == kindDialogue {
-			hasIndex[path.Dir(f.Path)] = true
+	for _, p := range paths {
+		if k, _ := classify(p); k == kindDialogue {
+			hasIndex[path.Dir(p)] = true
 		}
 	}
 	for _, r := range s.Rounds {

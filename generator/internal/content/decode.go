@@ -72,14 +72,23 @@ func classify(p string) (kind, string) {
 	return kindInvalid, "unexpected location: content files go in content/, content/dialogues/<dialogue>/, content/participants/ or content/topics/"
 }
 
+// Parsed is one decoded file: its value (*Dialogue, *Round, *Profile or
+// *Page; nil when the file has errors) and its own diagnostics.
+type Parsed struct {
+	Path  string
+	Value any
+	Diags []diag.Diagnostic
+}
+
 // Parse decodes and validates every file. Files are processed in parallel;
 // the result does not depend on scheduling.
 func Parse(files []File, opts Options) (*Site, []diag.Diagnostic) {
-	type result struct {
-		value any
-		diags []diag.Diagnostic
-	}
-	results := make([]result, len(files))
+	return Assemble(ParseFiles(files, opts))
+}
+
+// ParseFiles decodes every file in parallel, without the cross-file rules.
+func ParseFiles(files []File, opts Options) []Parsed {
+	parsed := make([]Parsed, len(files))
 	var wg sync.WaitGroup
 	next := make(chan int)
 	workers := min(runtime.GOMAXPROCS(0), max(1, len(files)))
@@ -89,7 +98,7 @@ func Parse(files []File, opts Options) (*Site, []diag.Diagnostic) {
 			defer wg.Done()
 			for i := range next {
 				v, ds := parseOne(files[i], opts)
-				results[i] = result{v, ds}
+				parsed[i] = Parsed{files[i].Path, v, ds}
 			}
 		}()
 	}
@@ -98,12 +107,20 @@ func Parse(files []File, opts Options) (*Site, []diag.Diagnostic) {
 	}
 	close(next)
 	wg.Wait()
+	return parsed
+}
 
+// Assemble gathers decoded files into a Site and applies the rules that
+// span files. Callers that keep Parsed values between builds (the dev
+// server) re-decode only the files that changed and assemble again.
+func Assemble(parsed []Parsed) (*Site, []diag.Diagnostic) {
 	site := &Site{}
 	var diags []diag.Diagnostic
-	for _, r := range results {
-		diags = append(diags, r.diags...)
-		switch v := r.value.(type) {
+	paths := make([]string, len(parsed))
+	for i, r := range parsed {
+		paths[i] = r.Path
+		diags = append(diags, r.Diags...)
+		switch v := r.Value.(type) {
 		case *Dialogue:
 			site.Dialogues = append(site.Dialogues, v)
 		case *Round:
@@ -119,7 +136,7 @@ func Parse(files []File, opts Options) (*Site, []diag.Diagnostic) {
 		}
 	}
 	sortSite(site)
-	diags = append(diags, crossCheck(site, files)...)
+	diags = append(diags, crossCheck(site, paths)...)
 	return site, diags
 }
 

@@ -36,6 +36,8 @@ type Options struct {
 	// Content lists every file of content/ (site-relative paths), including
 	// files that failed to decode.
 	Content map[string]bool
+	// Cache, when set, reuses pages and Markdown from earlier renders.
+	Cache *Cache
 }
 
 // Output is one file of the built site.
@@ -72,6 +74,10 @@ func Site(a *link.Archive, opts Options, emit EmitFunc) []diag.Diagnostic {
 	r := &renderer{a: a, opts: opts, u: newURLs(opts.Config.BaseURL), pages: pageURLs(a)}
 	r.site = r.siteView()
 	jobs := r.jobs()
+	if c := opts.Cache; c != nil {
+		c.begin()
+		defer c.end()
+	}
 
 	var wg sync.WaitGroup
 	next := make(chan job)
@@ -114,13 +120,25 @@ func (r *renderer) run(j job) (out Output, err error) {
 	return j(r)
 }
 
-// page renders a view with the layout of its kind.
+// page renders a view with the layout of its kind, or reuses the bytes of
+// an identical view.
 func (r *renderer) page(rel, kind string, view any) (Output, error) {
 	out := Output{Path: outputPath(rel), Kind: kind}
+	var h uint64
+	if c := r.opts.Cache; c != nil {
+		h = c.viewHash(kind, view)
+		if b, ok := c.page(out.Path, h); ok {
+			out.Data = b
+			return out, nil
+		}
+	}
 	b, d := r.opts.Templates.Render(kind, view)
 	if d != nil {
 		r.add(*d)
 		return out, fmt.Errorf("%s", d.Message)
+	}
+	if c := r.opts.Cache; c != nil {
+		c.storePage(out.Path, h, b)
 	}
 	out.Data = b
 	return out, nil
@@ -183,15 +201,43 @@ func (r *renderer) markdown(file string, body content.Markdown) template.HTML {
 	if len(strings.TrimSpace(string(body.Text))) == 0 {
 		return ""
 	}
-	res := r.opts.Markdown.Render(body.Text, body.Line, r.resolver(file).resolve)
-	r.problems(file, res.Problems)
+	res := r.renderMarkdown(mdKey{file: file, line: body.Line}, body.Text)
 	return trustedHTML(res.HTML)
 }
 
 func (r *renderer) inline(file string, in content.Inline) template.HTML {
-	res := r.opts.Markdown.RenderInline(in.Text, in.Line, r.resolver(file).resolve)
-	r.problems(file, res.Problems)
+	res := r.renderMarkdown(mdKey{file: file, line: in.Line, inline: true}, []byte(in.Text))
 	return trustedHTML(res.HTML)
+}
+
+// renderMarkdown renders (or reuses) one Markdown text and reports its
+// problems.
+func (r *renderer) renderMarkdown(k mdKey, text []byte) markdown.Result {
+	resolve := r.resolver(k.file).resolve
+	c := r.opts.Cache
+	if c != nil {
+		if res, ok := c.markdown(k, text, resolve); ok {
+			r.problems(k.file, res.Problems)
+			return res
+		}
+	}
+	var links []resolvedLink
+	record := func(dest string) (string, string) {
+		out, problem := resolve(dest)
+		links = append(links, resolvedLink{dest, out, problem})
+		return out, problem
+	}
+	var res markdown.Result
+	if k.inline {
+		res = r.opts.Markdown.RenderInline(string(text), k.line, record)
+	} else {
+		res = r.opts.Markdown.Render(text, k.line, record)
+	}
+	if c != nil {
+		c.storeMarkdown(k, text, res, links)
+	}
+	r.problems(k.file, res.Problems)
+	return res
 }
 
 func (r *renderer) problems(file string, ps []markdown.Problem) {

@@ -46,9 +46,14 @@ func IsTemp(name string) bool {
 	return false
 }
 
+// Reuse, when it returns true, supplies the bytes of a content file the
+// caller already holds (the dev server passes the files that did not
+// change), so Read does not read it again.
+type Reuse func(path string) ([]byte, bool)
+
 // Read reads the site. maxFile bounds the size of one content file (larger
-// files are reported, not read); 0 means no bound.
-func Read(fsys fs.FS, maxFile int64) (*Site, []diag.Diagnostic) {
+// files are reported, not read); 0 means no bound. reuse may be nil.
+func Read(fsys fs.FS, maxFile int64, reuse Reuse) (*Site, []diag.Diagnostic) {
 	s := &Site{}
 	var ds []diag.Diagnostic
 	errAt := func(file, code, format string, args ...any) {
@@ -107,6 +112,12 @@ func Read(fsys fs.FS, maxFile int64) (*Site, []diag.Diagnostic) {
 	}
 
 	walk("content", func(p string, d fs.DirEntry) {
+		if reuse != nil {
+			if b, ok := reuse(p); ok {
+				s.Content = append(s.Content, content.File{Path: p, Data: b})
+				return
+			}
+		}
 		if maxFile > 0 {
 			if info, err := d.Info(); err == nil && info.Size() > maxFile {
 				errAt(p, "too-large", "file exceeds %d bytes (limits front_matter_bytes + body_bytes in config.yaml)", maxFile)
