@@ -290,3 +290,17 @@ func TestRemovedRoundDisappears(t *testing.T) {
 		}
 	}
 }
+
+func TestTwoBuildsAreByteIdentical(t *testing.T) {
+	dir := t.TempDir()
+	writeSite(t, dir, baseSite)
+	a, b := filepath.Join(dir, "out-a"), filepath.Join(dir, "out-b")
+	for _, out := range []string{a, b} {
+		if code, o := runCLI("build", "--source", dir, "--out", out); code != 0 {
+			t.Fatalf("exit %d\n%s", code, o)
+		}
+	}
+	if treeHash(t, a) != treeHash(t, b) {
+		t.Error("two builds of the same input differ")
+	}
+}
