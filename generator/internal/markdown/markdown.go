@@ -56,6 +56,11 @@
 //	unknown-language    warning  fence language invalid or unknown to chroma
 //	highlight-fallback  warning  fence over 256 KB or chroma failed; plain block
 //	broken-link         error    the LinkResolver's message; destination kept
+//	markdown-fallback   warning  a paragraph (run of non-blank lines) or inline
+//	                             text over 32 KB; the text is shown escaped, plain
+//	render-timeout      error    rendering took longer than Options.Budget; the
+//	                             text is shown escaped, plain (see budget.go)
+//	internal            error    a recovered panic in goldmark or chroma
 //
 // # Concurrency
 //
@@ -69,6 +74,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"time"
 
 	"github.com/alecthomas/chroma/v2"
 	chromahtml "github.com/alecthomas/chroma/v2/formatters/html"
@@ -88,6 +94,9 @@ type Options struct {
 	// UnsafeHTML is the config key `unsafe_html`. When false (the default)
 	// raw HTML in Markdown is replaced by "<!-- raw HTML omitted -->".
 	UnsafeHTML bool
+	// Budget bounds the time of one Render or RenderInline call (parsing and
+	// highlighting): zero means DefaultBudget, negative means no deadline.
+	Budget time.Duration
 }
 
 // Problem is something wrong found while rendering, at a file position.
@@ -141,6 +150,11 @@ type Renderer struct {
 	style     *chroma.Style           // only keys chroma's CSS cache: output uses classes
 	langs     map[string]chroma.Lexer // read-only after New
 
+	budget time.Duration // 0: no deadline
+	// onAbandoned, when set (tests only), is called by a render that
+	// finished after its deadline, with the result that was dropped.
+	onAbandoned func(Result)
+
 	destEscaper *strings.Replacer
 	outBufs     sync.Pool // *outBuf
 	scratch     sync.Pool // *bytes.Buffer for code and chroma output
@@ -159,6 +173,7 @@ func New(opts Options) *Renderer {
 	}
 	r := &Renderer{
 		formatter:   chromahtml.New(chromahtml.WithClasses(true)),
+		budget:      opts.budget(),
 		style:       styles.Get("github"),
 		destEscaper: strings.NewReplacer(`\`, `\\`, `&`, `&amp;`),
 	}
@@ -191,7 +206,12 @@ func New(opts Options) *Renderer {
 // file (1-based; smaller values count as 1). resolve may be nil: every
 // destination is then emitted as written.
 func (r *Renderer) Render(src []byte, firstLine int, resolve LinkResolver) Result {
-	return r.render(r.block, src, firstLine, resolve, false, 0)
+	if firstLine < 1 {
+		firstLine = 1
+	}
+	return r.bounded(src, firstLine, false, resolve, func(resolve LinkResolver) Result {
+		return r.render(r.block, src, firstLine, resolve, false, 0)
+	})
 }
 
 // RenderInline renders one line of inline Markdown, such as
@@ -206,7 +226,12 @@ func (r *Renderer) RenderInline(src string, line int, resolve LinkResolver) Resu
 	}
 	// Indentation would make the line nothing at all to a paragraph parser.
 	trimmed := bytes.TrimLeft(b, " \t")
-	return r.render(r.inline, trimmed, line, resolve, true, len(b)-len(trimmed))
+	if line < 1 {
+		line = 1
+	}
+	return r.bounded(trimmed, line, true, resolve, func(resolve LinkResolver) Result {
+		return r.render(r.inline, trimmed, line, resolve, true, len(b)-len(trimmed))
+	})
 }
 
 func (r *Renderer) render(md goldmark.Markdown, src []byte, firstLine int, resolve LinkResolver, inline bool, colShift int) Result {
