@@ -2,6 +2,7 @@
 //
 //	generator build [--source DIR] [--out DIR] [--base-url URL] [--drafts] [--strict]
 //	generator check [same flags]
+//	generator new round|dialogue|participant|topic ...
 //
 // Diagnostics go to stderr as path:line:col: error|warning: message, sorted,
 // with a summary line. Exit status: 0 success, 1 content errors, 2 usage
@@ -24,6 +25,7 @@ const usage = `generator builds the dialogue briefings archive.
 Usage:
   generator build [flags]   build the site into the output folder (default <source>/public)
   generator check [flags]   validate, link and render in memory; write nothing
+  generator new KIND ...    start a new round, dialogue, participant or topic file
   generator help            this text
 
 Run "generator <command> --help" for the flags of a command.
@@ -41,6 +43,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 	switch args[0] {
 	case "build", "check":
 		return buildCmd(args[0], args[1:], stdout, stderr)
+	case "new":
+		return newCmd(args[1:], stdout, stderr, time.Now)
 	case "help", "-h", "--help", "-help":
 		fmt.Fprint(stdout, usage)
 		return 0
