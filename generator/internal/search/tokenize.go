@@ -1,0 +1,171 @@
+package search
+
+import (
+	"strings"
+	"unicode"
+	"unicode/utf8"
+
+	"golang.org/x/text/unicode/norm"
+)
+
+// The tokeniser. layouts/assets/search.js implements the same steps with
+// String.prototype.normalize, toLowerCase and \p{…} classes; a test runs
+// both over one table of strings (TestTokensMatchJS). Change both or
+// neither.
+
+// MaxTokenRunes is the longest token kept; longer words are cut.
+const MaxTokenRunes = 40
+
+// fold maps letters that have no decomposition to the ASCII a reader
+// types for them, after lower-casing; the final sigma becomes σ because
+// JavaScript lower-cases a word-final Σ to ς and Go never does.
+var fold = map[rune]string{
+	'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'đ': "d", 'ð': "d",
+	'ł': "l", 'þ': "th", 'ı': "i", 'ς': "σ",
+}
+
+// Normalize returns s as the index compares it: NFKC, lower case,
+// invisible format characters (Cf) dropped, combining marks (Mn) on Latin
+// letters dropped (José → jose; Hangul, Devanagari and others keep theirs),
+// the letters in fold replaced, then NFC.
+func Normalize(s string) string {
+	if isASCII(s) {
+		return asciiLower(s)
+	}
+	s = strings.ToLower(norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD")))
+	var b strings.Builder
+	b.Grow(len(s))
+	var base rune
+	for _, r := range norm.NFD.String(s) {
+		switch {
+		case unicode.Is(unicode.Cf, r):
+			continue
+		case unicode.Is(unicode.Mn, r):
+			if unicode.Is(unicode.Latin, base) {
+				continue
+			}
+		default:
+			base = r
+		}
+		if f, ok := fold[r]; ok {
+			b.WriteString(f)
+		} else {
+			b.WriteRune(r)
+		}
+	}
+	return norm.NFC.String(b.String())
+}
+
+func isASCII(s string) bool {
+	for i := 0; i < len(s); i++ {
+		if s[i] >= utf8.RuneSelf {
+			return false
+		}
+	}
+	return true
+}
+
+// asciiLower lower-cases ASCII; control characters are Cc, not Cf, so an
+// ASCII string needs nothing else.
+func asciiLower(s string) string {
+	for i := 0; i < len(s); i++ {
+		if 'A' <= s[i] && s[i] <= 'Z' {
+			return strings.ToLower(s)
+		}
+	}
+	return s
+}
+
+// isWord reports whether r belongs to a word: a letter, number or mark.
+func isWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r) }
+
+// isCJK reports whether r is written without spaces between words, so it
+// is indexed as character bigrams: Han, Hiragana, Katakana, Hangul.
+func isCJK(r rune) bool {
+	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+}
+
+// Tokens splits s into the terms the index stores, in order, with
+// repeats: Normalize, then runs of letters, numbers and marks, each run cut
+// where it passes between CJK and other scripts (a mark stays with the
+// letter before it). A CJK part of one character is a token; a longer one
+// gives its overlapping character bigrams (전영희 → 전영, 영희). Another
+// part is a token when it has at least two characters or is a number
+// (a lone Latin letter such as the s of "Korea's" is not). Tokens are cut
+// to MaxTokenRunes. Stop words are not removed here (see Stopwords).
+func Tokens(s string) []string {
+	var out []string
+	forTokens(Normalize(s), func(t string) { out = append(out, t) })
+	return out
+}
+
+// forTokens calls f with each token of normalised text n.
+func forTokens(n string, f func(string)) {
+	var seg []rune
+	cjk := false
+	flush := func() {
+		switch {
+		case len(seg) == 0:
+		case cjk && len(seg) == 1:
+			f(string(seg))
+		case cjk:
+			for i := 0; i+1 < len(seg); i++ {
+				f(string(seg[i : i+2]))
+			}
+		case len(seg) >= 2 || unicode.IsNumber(seg[0]):
+			if len(seg) > MaxTokenRunes {
+				seg = seg[:MaxTokenRunes]
+			}
+			f(string(seg))
+		}
+		seg = seg[:0]
+	}
+	for _, r := range n {
+		if !isWord(r) {
+			flush()
+			continue
+		}
+		c := isCJK(r)
+		if unicode.IsMark(r) && len(seg) > 0 {
+			c = cjk
+		}
+		if len(seg) > 0 && c != cjk {
+			flush()
+		}
+		cjk = c
+		seg = append(seg, r)
+	}
+	flush()
+}
+
+// Stopwords are English words too common to rank by; queries and the
+// index drop them. The manifest carries the list, so search.js uses the
+// same one.
+var Stopwords = []string{
+	"a", "an", "and", "are", "as", "at", "be", "by", "for", "from", "has",
+	"have", "he", "her", "his", "in", "is", "it", "its", "of", "on", "or",
+	"she", "that", "the", "their", "they", "this", "to", "was", "were",
+	"which", "will", "with",
+}
+
+var stop = func() map[string]bool {
+	m := map[string]bool{}
+	for _, w := range Stopwords {
+		m[w] = true
+	}
+	return m
+}()
+
+// QueryTerms returns the distinct tokens of a query that are not stop
+// words, in order of first appearance.
+func QueryTerms(q string) []string {
+	var out []string
+	seen := map[string]bool{}
+	for _, t := range Tokens(q) {
+		if !stop[t] && !seen[t] {
+			seen[t] = true
+			out = append(out, t)
+		}
+	}
+	return out
+}
