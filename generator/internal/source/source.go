@@ -5,6 +5,10 @@
 // sorted lists of their paths. Editors' temporary and lock files are
 // skipped (IsTemp). Symlinks are never followed: one inside the site is an
 // error naming the link, so nothing outside the site root is ever read.
+// That includes config.yaml, content/, layouts/ and static/ themselves
+// (checked with fs.Lstat, since fs.Stat, fs.Sub and fs.WalkDir follow a
+// symlinked root); a symlinked folder is then treated as absent. A folder
+// under content/ named like a content file ("r2.md/") is an error.
 // Unreadable files and oversized files are errors naming the file. Read
 // never stops at the first problem.
 package source
@@ -60,7 +64,19 @@ func Read(fsys fs.FS, maxFile int64, reuse Reuse) (*Site, []diag.Diagnostic) {
 		ds = append(ds, diag.Diagnostic{Pos: diag.Pos{File: file}, Severity: diag.Error, Code: code, Message: fmt.Sprintf(format, args...)})
 	}
 
+	// The four top-level names are checked with Lstat: fs.Stat, fs.Sub and
+	// fs.WalkDir all follow a symlinked root, so a "content" or "static"
+	// that links elsewhere would otherwise be read as if it were the site.
+	linked := map[string]bool{}
+	for _, name := range []string{"config.yaml", "content", "layouts", "static"} {
+		if info, err := fs.Lstat(fsys, name); err == nil && info.Mode()&fs.ModeSymlink != 0 {
+			linked[name] = true
+			errAt(name, "symlink", "symlinks are not followed (they could reach outside the site); replace %s with the folder or file itself", name)
+		}
+	}
+
 	switch info, err := fs.Stat(fsys, "config.yaml"); {
+	case linked["config.yaml"]:
 	case errors.Is(err, fs.ErrNotExist):
 	case err != nil:
 		errAt("config.yaml", "unreadable", "cannot read: %v", err)
@@ -75,7 +91,7 @@ func Read(fsys fs.FS, maxFile int64, reuse Reuse) (*Site, []diag.Diagnostic) {
 	}
 
 	walk := func(root string, visit func(p string, d fs.DirEntry)) {
-		if _, err := fs.Stat(fsys, root); errors.Is(err, fs.ErrNotExist) {
+		if _, err := fs.Stat(fsys, root); errors.Is(err, fs.ErrNotExist) || linked[root] {
 			return
 		}
 		err := fs.WalkDir(fsys, root, func(p string, d fs.DirEntry, err error) error {
@@ -97,6 +113,10 @@ func Read(fsys fs.FS, maxFile int64, reuse Reuse) (*Site, []diag.Diagnostic) {
 				return nil
 			}
 			if d.IsDir() {
+				if root == "content" && strings.HasSuffix(p, ".md") {
+					errAt(p, "not-a-file", "%s is a folder; a content file must be a regular file", p)
+					return fs.SkipDir
+				}
 				return nil
 			}
 			if !d.Type().IsRegular() {
@@ -147,7 +167,7 @@ func Read(fsys fs.FS, maxFile int64, reuse Reuse) (*Site, []diag.Diagnostic) {
 }
 
 func subdir(fsys fs.FS, dir string) (fs.FS, bool) {
-	info, err := fs.Stat(fsys, dir)
+	info, err := fs.Lstat(fsys, dir)
 	if err != nil || !info.IsDir() {
 		return nil, false
 	}
