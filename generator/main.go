@@ -1,12 +1,13 @@
 // Command generator builds the dialogue briefings archive.
 //
-//	generator build [--source DIR] [--out DIR] [--base-url URL] [--drafts] [--strict]
+//	generator build [--source DIR] [--out DIR] [--base-url URL] [--drafts] [--strict] [--format F]
 //	generator check [same flags]
 //	generator new round|dialogue|participant|topic ...
 //
 // Diagnostics go to stderr as path:line:col: error|warning: message, sorted,
-// with a summary line. Exit status: 0 success, 1 content errors, 2 usage
-// errors.
+// with a summary line; --format json or github prints them to stdout for
+// machines instead (format.go). Exit status: 0 success, 1 content errors, 2
+// usage errors.
 package main
 
 import (
@@ -64,6 +65,7 @@ func buildCmd(name string, args []string, stdout, stderr io.Writer) int {
 	fs.StringVar(&opts.BaseURL, "base-url", "", "override config.yaml's base_url, e.g. https://example.org/briefings/")
 	fs.BoolVar(&opts.Drafts, "drafts", false, "include rounds marked draft: true")
 	fs.BoolVar(&opts.Strict, "strict", false, "treat warnings as errors")
+	format := addFormatFlag(fs)
 	fs.Usage = func() {
 		what := "Build the site into the output folder."
 		if name == "check" {
@@ -89,9 +91,13 @@ func buildCmd(name string, args []string, stdout, stderr io.Writer) int {
 	} else {
 		res = build.Build(opts)
 	}
-	for _, d := range res.Diagnostics {
-		fmt.Fprintln(stderr, d)
-	}
+	return report(name, res, diagPrinter{Format: *format, Prefix: githubPrefix(opts.Source)}, stdout, stderr)
+}
+
+// report prints a run's diagnostics in the chosen format and its summary
+// line (always text, on stderr), and returns the exit status.
+func report(name string, res build.Result, p diagPrinter, stdout, stderr io.Writer) int {
+	p.printDiagnostics(stdout, stderr, res.Diagnostics)
 	if res.Err != nil {
 		fmt.Fprintf(stderr, "generator %s: %v\n", name, res.Err)
 		if res.UsageErr {
