@@ -1,6 +1,6 @@
 // Command generator builds the dialogue briefings archive.
 //
-//	generator build [--source DIR] [--out DIR] [--base-url URL] [--drafts] [--strict] [--format F]
+//	generator build [--source DIR] [--out DIR] [--base-url URL] [--drafts] [--strict] [--format F] [--stats]
 //	generator check [same flags]
 //	generator new round|dialogue|participant|topic ...
 //
@@ -66,6 +66,7 @@ func buildCmd(name string, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&opts.Drafts, "drafts", false, "include rounds marked draft: true")
 	fs.BoolVar(&opts.Strict, "strict", false, "treat warnings as errors")
 	format := addFormatFlag(fs)
+	stats := fs.Bool("stats", false, "after the summary, print pages by type, time per stage and peak memory to stderr")
 	fs.Usage = func() {
 		what := "Build the site into the output folder."
 		if name == "check" {
@@ -91,7 +92,12 @@ func buildCmd(name string, args []string, stdout, stderr io.Writer) int {
 	} else {
 		res = build.Build(opts)
 	}
-	return report(name, res, diagPrinter{Format: *format, Prefix: githubPrefix(opts.Source)}, stdout, stderr)
+	code := report(name, res, diagPrinter{Format: *format, Prefix: githubPrefix(opts.Source)}, stdout, stderr)
+	if *stats {
+		peak, known := peakMemory()
+		printStats(stderr, res.Stats, peak, known)
+	}
+	return code
 }
 
 // report prints a run's diagnostics in the chosen format and its summary
