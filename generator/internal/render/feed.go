@@ -3,6 +3,7 @@ package render
 import (
 	"bytes"
 	"encoding/xml"
+	"slices"
 	"strings"
 	"unicode"
 
@@ -10,7 +11,7 @@ import (
 	"briefings/generator/internal/link"
 )
 
-// FeedSize is how many rounds feed.xml carries.
+// FeedSize is how many rounds feed.xml and each facet feed carry.
 const FeedSize = 50
 
 type atomFeed struct {
@@ -80,11 +81,68 @@ func atomTime(d content.Date) string {
 // feed renders feed.xml: the latest FeedSize rounds. Entry IDs are the
 // rounds' canonical URLs, stable across builds.
 func (r *renderer) feed() []byte {
-	rounds := r.a.Rounds
-	if len(rounds) > FeedSize {
-		rounds = rounds[:FeedSize]
+	return r.atom(r.opts.Config.Title, r.opts.Config.Description, "feed.xml", "", latest(r.a.Rounds))
+}
+
+// Feed paths and titles of the facets: each dialogue, participant and topic
+// has an Atom feed of its latest FeedSize rounds beside its page.
+func feedPath(pageRel string) string { return pageRel + "feed.xml" }
+
+func (r *renderer) dialogueFeedTitle(d *link.Dialogue) string {
+	return d.Title + " · " + r.opts.Config.Title
+}
+
+func (r *renderer) entityFeedTitle(e *link.Entity) string {
+	if e.Kind == link.Topic {
+		return "Rounds on " + e.Name + " · " + r.opts.Config.Title
 	}
-	return r.atom(r.opts.Config.Title, r.opts.Config.Description, "feed.xml", "", rounds)
+	return "Rounds with " + e.Name + " · " + r.opts.Config.Title
+}
+
+// dialogueFeed renders /dialogues/<d>/feed.xml: the dialogue's latest
+// rounds, newest first.
+func (r *renderer) dialogueFeed(d *link.Dialogue) []byte {
+	rounds := slices.Clone(d.Rounds)
+	slices.SortFunc(rounds, func(a, b *link.Round) int {
+		switch {
+		case link.Newer(a, b):
+			return -1
+		case link.Newer(b, a):
+			return 1
+		}
+		return 0
+	})
+	sub := d.Summary
+	if sub == "" {
+		sub = "New rounds of the " + d.Title + "."
+	}
+	return r.atom(r.dialogueFeedTitle(d), sub, feedPath(d.URL()), d.URL(), latest(rounds))
+}
+
+// entityFeed renders the feed of a participant (rounds at the table or at
+// a side meeting) or a topic: its latest rounds, newest first.
+func (r *renderer) entityFeed(e *link.Entity) []byte {
+	var rounds []*link.Round
+	seen := map[*link.Round]bool{}
+	for _, er := range e.Rounds { // newest first
+		if !seen[er.Round] {
+			seen[er.Round] = true
+			rounds = append(rounds, er.Round)
+		}
+	}
+	sub := "New rounds in which " + e.Name + " took part."
+	if e.Kind == link.Topic {
+		sub = "New rounds that discussed " + e.Name + "."
+	}
+	return r.atom(r.entityFeedTitle(e), sub, feedPath(e.URL()), e.URL(), latest(rounds))
+}
+
+// latest keeps the first FeedSize rounds of a newest-first list.
+func latest(rounds []*link.Round) []*link.Round {
+	if len(rounds) > FeedSize {
+		return rounds[:FeedSize]
+	}
+	return rounds
 }
 
 func (r *renderer) atom(title, subtitle, self, alternate string, rounds []*link.Round) []byte {

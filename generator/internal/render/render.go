@@ -152,8 +152,12 @@ func (r *renderer) jobs() []job {
 	}
 	add("", "home", func() any { return r.homeView() })
 	add("dialogues/", "dialogues", func() any { return r.dialoguesView() })
+	feed := func(rel string, data func() []byte) {
+		js = append(js, func(r *renderer) (Output, error) { return Output{Path: rel, Kind: "feed", Data: data()}, nil })
+	}
 	for _, d := range a.Dialogues {
 		add(d.URL(), "dialogue", func() any { return r.dialogueView(d) })
+		feed(feedPath(d.URL()), func() []byte { return r.dialogueFeed(d) })
 	}
 	for _, rd := range a.Rounds {
 		add(rd.URL(), "round", func() any { return r.roundView(rd) })
@@ -161,10 +165,12 @@ func (r *renderer) jobs() []job {
 	add("participants/", "participants", func() any { return r.participantsView() })
 	for _, e := range a.Participants {
 		add(e.URL(), "participant", func() any { return r.participantView(e) })
+		feed(feedPath(e.URL()), func() []byte { return r.entityFeed(e) })
 	}
 	add("topics/", "topics", func() any { return r.topicsView() })
 	for _, e := range a.Topics {
 		add(e.URL(), "topic", func() any { return r.topicView(e) })
+		feed(feedPath(e.URL()), func() []byte { return r.entityFeed(e) })
 	}
 	add("archive/", "archive", func() any { return r.archiveView() })
 	for _, p := range a.Pages {

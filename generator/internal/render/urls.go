@@ -111,15 +111,18 @@ func pageURLs(a *link.Archive) map[string]bool {
 		"feed.xml": true, "sitemap.xml": true, "robots.txt": true, "404.html": true}
 	for _, d := range a.Dialogues {
 		m[d.URL()] = true
+		m[feedPath(d.URL())] = true
 	}
 	for _, r := range a.Rounds {
 		m[r.URL()] = true
 	}
 	for _, e := range a.Participants {
 		m[e.URL()] = true
+		m[feedPath(e.URL())] = true
 	}
 	for _, e := range a.Topics {
 		m[e.URL()] = true
+		m[feedPath(e.URL())] = true
 	}
 	for _, p := range a.Pages {
 		m[p.URL()] = true

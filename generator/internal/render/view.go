@@ -43,6 +43,11 @@ type Page struct {
 	URL         string // root-relative URL of this page
 	Canonical   string // absolute URL of this page
 	Breadcrumbs []Crumb
+	// FeedURL is the root-relative URL of this page's own Atom feed (a
+	// dialogue's, participant's or topic's rounds), FeedTitle its title;
+	// empty for pages without one. The site feed is Site.FeedURL.
+	FeedURL   string
+	FeedTitle string
 }
 
 // Link is a titled URL.

@@ -145,6 +145,7 @@ func (r *renderer) dialogueView(d *link.Dialogue) DialogueView {
 		Dialogue: r.dialogueItem(d),
 		Body:     r.markdown(d.File, d.Body),
 	}
+	v.FeedURL, v.FeedTitle = r.u.path(feedPath(d.URL())), r.dialogueFeedTitle(d)
 	prev := 0
 	for _, rd := range d.Rounds {
 		if rd.Number > prev+1 {
@@ -265,6 +266,7 @@ func (r *renderer) participantView(e *link.Entity) ParticipantView {
 		MetMost:     r.counts(e.People),
 		TopicsMost:  r.counts(e.Topics),
 	}
+	v.FeedURL, v.FeedTitle = r.u.path(feedPath(e.URL())), r.entityFeedTitle(e)
 	if e.Profile != nil {
 		v.Aliases = e.Profile.Aliases
 		v.Bio = r.markdown(e.Profile.File, e.Profile.Body)
@@ -298,6 +300,7 @@ func (r *renderer) topicView(e *link.Entity) TopicView {
 		Participants: r.counts(e.People),
 		Related:      r.counts(e.Topics),
 	}
+	v.FeedURL, v.FeedTitle = r.u.path(feedPath(e.URL())), r.entityFeedTitle(e)
 	if e.Profile != nil {
 		v.Aliases = e.Profile.Aliases
 		v.Description = r.markdown(e.Profile.File, e.Profile.Body)

@@ -6,7 +6,13 @@
 // are dropped first. A slug never contains "/", "\\", "." or control
 // characters, so it can never leave the folder it is joined to. Slugs longer
 // than MaxBytes are cut at a rune boundary and get "-" plus six hex digits
-// of a SHA-256 of the full slug, so two long names stay distinct.
+// of a SHA-256 of the full slug, so two long names stay distinct and the
+// result is at most MaxBytes long: a path component stays far below the
+// 255-byte limit of common file systems, whatever the script. The Windows
+// device names (con, prn, aux, nul, com0-com9, lpt0-lpt9), which cannot be
+// a file or folder name there, get a trailing "-" ("con-"), a form no other
+// name produces. Make is idempotent: a slug is its own slug, so slugs can
+// be written back as ids and file names.
 //
 // Key is the identity used to match names with each other (NFC, case
 // folding, whitespace collapsed). Skeleton is the looser form used to spot
@@ -52,13 +58,26 @@ func Make(s string) string {
 	out = norm.NFC.String(out)
 	if len(out) > MaxBytes {
 		sum := sha256.Sum256([]byte(out))
-		cut := MaxBytes
+		cut := MaxBytes - len("-abcdef")
 		for cut > 0 && !utf8.RuneStart(out[cut]) {
 			cut--
 		}
 		out = strings.TrimSuffix(out[:cut], "-") + "-" + hex.EncodeToString(sum[:3])
 	}
+	if windowsDevice(out) {
+		out += "-"
+	}
 	return out
+}
+
+// windowsDevice reports whether s is a name Windows reserves for a device
+// in every folder, whatever the extension.
+func windowsDevice(s string) bool {
+	switch s {
+	case "con", "prn", "aux", "nul":
+		return true
+	}
+	return len(s) == 4 && (s[:3] == "com" || s[:3] == "lpt") && '0' <= s[3] && s[3] <= '9'
 }
 
 var folder = cases.Fold()

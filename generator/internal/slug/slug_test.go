@@ -19,7 +19,14 @@ func TestMake(t *testing.T) {
 		{"..", ""},
 		{"a\\b", "a-b"},
 		{"%2e%2e", "2e-2e"},
-		{"CON", "con"},
+		{"CON", "con-"},
+		{"nul", "nul-"},
+		{"Aux", "aux-"},
+		{"COM1", "com1-"},
+		{"lpt9", "lpt9-"},
+		{"con-", "con-"},
+		{"Con Air", "con-air"},
+		{"com10", "com10"},
 		{"evil\u202Etxt", "eviltxt"},
 		{"???", ""},
 		{"🙂🙂", ""},
@@ -46,7 +53,7 @@ func TestMakeNeverLeavesItsFolder(t *testing.T) {
 func TestMakeLongNames(t *testing.T) {
 	long := strings.Repeat("가나다라", 100) // 1,200 bytes of Hangul
 	s := Make(long)
-	if len(s) > MaxBytes+7 || !utf8.ValidString(s) {
+	if len(s) > MaxBytes || !utf8.ValidString(s) {
 		t.Fatalf("slug of a long name: %d bytes, valid UTF-8 %v", len(s), utf8.ValidString(s))
 	}
 	if other := Make(long + "마"); other == s {
