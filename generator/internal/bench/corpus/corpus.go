@@ -45,6 +45,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"sync"
+	"testing/fstest"
 )
 
 // Options sets the size and the seed of a corpus.
@@ -84,6 +85,22 @@ func Generate(dir string, opts Options) (Stats, error) {
 	return st, nil
 }
 
+// Map builds the same corpus as Generate in memory: the tree Generate would
+// write, as an fstest.MapFS keyed by slash-separated paths ("config.yaml",
+// "content/about.md", …). Benchmarks use it to skip the disk.
+func Map(opts Options) (fstest.MapFS, Stats, error) {
+	if opts.Rounds < 1 {
+		return nil, Stats{}, fmt.Errorf("corpus: rounds must be at least 1, got %d", opts.Rounds)
+	}
+	w := &writer{mem: fstest.MapFS{}}
+	g := newGen(opts)
+	g.plan()
+	g.emit(w)
+	st := g.stats
+	st.Files, st.Bytes = w.files, w.bytes
+	return w.mem, st, nil
+}
+
 func checkEmpty(dir string) error {
 	ents, err := os.ReadDir(dir)
 	if errors.Is(err, fs.ErrNotExist) {
@@ -108,6 +125,7 @@ type writer struct {
 	err   error
 	files int
 	bytes int64
+	mem   fstest.MapFS // when set, files go here instead of to disk (Map)
 }
 
 type job struct {
@@ -139,6 +157,12 @@ func (w *writer) fail(err error) {
 
 // put queues rel (slash-separated) with a copy of data.
 func (w *writer) put(rel string, data []byte) {
+	if w.mem != nil {
+		w.files++
+		w.bytes += int64(len(data))
+		w.mem[rel] = &fstest.MapFile{Data: append([]byte(nil), data...), Mode: 0o644}
+		return
+	}
 	p := filepath.Join(w.root, filepath.FromSlash(rel))
 	d := filepath.Dir(p)
 	if !w.dirs[d] {

@@ -396,3 +396,42 @@ func TestWordCount(t *testing.T) {
 		}
 	}
 }
+
+// TestMapEqualsGenerate checks that the in-memory corpus holds exactly the
+// files and bytes Generate writes.
+func TestMapEqualsGenerate(t *testing.T) {
+	dir, st := generate(t, 3)
+	m, mst, err := Map(Options{Rounds: testRounds, Seed: 3})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if mst != st {
+		t.Errorf("Map stats %+v, Generate stats %+v", mst, st)
+	}
+	n := 0
+	err = filepath.WalkDir(dir, func(p string, d fs.DirEntry, err error) error {
+		if err != nil || d.IsDir() {
+			return err
+		}
+		n++
+		rel, _ := filepath.Rel(dir, p)
+		want, err := os.ReadFile(p)
+		if err != nil {
+			return err
+		}
+		f, ok := m[filepath.ToSlash(rel)]
+		switch {
+		case !ok:
+			t.Errorf("%s: written by Generate, missing from Map", rel)
+		case !bytes.Equal(f.Data, want):
+			t.Errorf("%s: Map and Generate differ", rel)
+		}
+		return nil
+	})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n != len(m) {
+		t.Errorf("Generate wrote %d files, Map holds %d", n, len(m))
+	}
+}
