@@ -1,34 +1,44 @@
 package link
 
-import (
-	"sort"
-
-	"briefings/generator/internal/slug"
-)
+import "sort"
 
 // tally counts entities and returns the top MaxCounts, most first, ties by
-// name then slug.
+// name then slug (entityLess). Entities must have their sort keys.
 type tally map[*Entity]int
 
 func (t tally) top() []Count {
-	out := make([]Count, 0, len(t))
+	// Keep the best MaxCounts in one pass: a person can co-occur with
+	// thousands of others, and sorting them all for ten is wasted work.
+	out := make([]Count, 0, min(len(t), MaxCounts)+1)
 	for e, n := range t {
-		out = append(out, Count{e, n})
-	}
-	sort.Slice(out, func(i, j int) bool {
-		a, b := out[i], out[j]
-		if a.N != b.N {
-			return a.N > b.N
+		c := Count{e, n}
+		if len(out) == MaxCounts && !countBefore(c, out[MaxCounts-1]) {
+			continue
 		}
-		if ka, kb := slug.Key(a.Entity.Name), slug.Key(b.Entity.Name); ka != kb {
-			return ka < kb
+		out = insertSorted(out, c, countBefore)
+		if len(out) > MaxCounts {
+			out = out[:MaxCounts]
 		}
-		return a.Entity.Slug < b.Entity.Slug
-	})
-	if len(out) > MaxCounts {
-		out = out[:MaxCounts]
 	}
 	return out
+}
+
+func countBefore(a, b Count) bool {
+	if a.N != b.N {
+		return a.N > b.N
+	}
+	return entityLess(a.Entity, b.Entity)
+}
+
+// insertSorted inserts v into s, which is sorted by before, keeping it
+// sorted.
+func insertSorted[T any](s []T, v T, before func(a, b T) bool) []T {
+	i := sort.Search(len(s), func(i int) bool { return before(v, s[i]) })
+	var zero T
+	s = append(s, zero)
+	copy(s[i+1:], s[i:])
+	s[i] = v
+	return s
 }
 
 // participantCounts fills People (met most) and Topics (discussed most).
@@ -102,70 +112,58 @@ const relatedWindow = 64
 // (weight 2) and topics (weight 1); ties go to the newer round, then archive
 // order. Rounds must be in archive order (Newer).
 func related(rounds []*Round) {
-	pos := make(map[*Round]int, len(rounds))
 	for i, r := range rounds {
-		pos[r] = i
+		r.pos = i
 	}
-	// Where each round sits in each entity's round list (newest first).
-	type key struct {
-		e *Entity
-		r *Round
-	}
-	at := map[key]int{}
-	var entities []*Entity
-	seen := map[*Entity]bool{}
+	// Scores by archive position, and the positions touched for this round,
+	// instead of a map: the inner loop runs about 1,000 times per round.
+	score := make([]int32, len(rounds))
+	var touched []int
 	for _, r := range rounds {
+		touched = touched[:0]
 		for _, e := range roundEntities(r) {
-			if !seen[e] {
-				seen[e] = true
-				entities = append(entities, e)
-				for i, er := range e.Rounds {
-					at[key{e, er.Round}] = i
-				}
-			}
-		}
-	}
-	score := map[*Round]int{}
-	for _, r := range rounds {
-		clear(score)
-		for _, e := range roundEntities(r) {
-			w := 1
+			w := int32(1)
 			if e.Kind == Participant {
 				w = 2
 			}
-			i := at[key{e, r}]
+			// e.Rounds is in archive order and holds r once: find r by
+			// binary search.
+			i := sort.Search(len(e.Rounds), func(i int) bool { return e.Rounds[i].Round.pos >= r.pos })
 			lo, hi := max(0, i-relatedWindow), min(len(e.Rounds), i+relatedWindow+1)
 			for _, er := range e.Rounds[lo:hi] {
 				if er.Round != r {
-					score[er.Round] += w
+					if score[er.Round.pos] == 0 {
+						touched = append(touched, er.Round.pos)
+					}
+					score[er.Round.pos] += w
 				}
 			}
 		}
 		// Keep the best MaxRelated in one pass instead of sorting every
-		// candidate.
-		better := func(a, b *Round) bool {
+		// candidate: higher score first, then archive order.
+		better := func(a, b int) bool {
 			if score[a] != score[b] {
 				return score[a] > score[b]
 			}
-			return pos[a] < pos[b]
+			return a < b
 		}
-		cands := make([]*Round, 0, MaxRelated+1)
-		for c := range score {
-			if len(cands) == MaxRelated && !better(c, cands[MaxRelated-1]) {
+		best := make([]int, 0, MaxRelated+1)
+		for _, c := range touched {
+			if len(best) == MaxRelated && !better(c, best[MaxRelated-1]) {
 				continue
 			}
-			i := len(cands)
-			cands = append(cands, c)
-			for i > 0 && better(c, cands[i-1]) {
-				cands[i] = cands[i-1]
-				i--
-			}
-			cands[i] = c
-			if len(cands) > MaxRelated {
-				cands = cands[:MaxRelated]
+			best = insertSorted(best, c, better)
+			if len(best) > MaxRelated {
+				best = best[:MaxRelated]
 			}
 		}
-		r.Related = cands
+		r.Related = make([]*Round, len(best))
+		for j, c := range best {
+			r.Related[j] = rounds[c]
+		}
+		for _, c := range touched {
+			score[c] = 0
+		}
 	}
 }
 

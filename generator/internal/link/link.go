@@ -55,6 +55,8 @@ type Round struct {
 	SideMeetings []SideMeeting
 	Prev, Next   *Round
 	Related      []*Round // at most MaxRelated
+
+	pos int // index in Archive.Rounds, set by related
 }
 
 // Attendee is a participant at a round.
@@ -92,6 +94,7 @@ type Entity struct {
 	Topics []Count
 
 	spellings map[string]*spelling
+	key       string // slug.Key(Name), the sort key, set with the display name
 }
 
 type spelling struct {
@@ -180,13 +183,7 @@ func Link(site *content.Site, opts Options) (*Archive, []diag.Diagnostic) {
 			}
 		}
 	}
-	sort.Slice(l.a.Dialogues, func(i, j int) bool {
-		a, b := l.a.Dialogues[i], l.a.Dialogues[j]
-		if ka, kb := slug.Key(a.Title), slug.Key(b.Title); ka != kb {
-			return ka < kb
-		}
-		return a.Slug < b.Slug
-	})
+	sortDialogues(l.a.Dialogues)
 	sort.Slice(l.a.Pages, func(i, j int) bool { return l.a.Pages[i].Slug < l.a.Pages[j].Slug })
 
 	// Entity rounds in archive order (newest first), then the derived lists.
@@ -231,6 +228,22 @@ func Link(site *content.Site, opts Options) (*Archive, []diag.Diagnostic) {
 	l.nearDuplicates(l.people, "participant", "content/participants/")
 	l.nearDuplicates(l.topics, "topic", "content/topics/")
 	return l.a, l.diags
+}
+
+// sortDialogues orders dialogues by title (compared with slug.Key), then
+// slug. Keys are computed once, not in the comparator.
+func sortDialogues(ds []*Dialogue) {
+	keys := make(map[*Dialogue]string, len(ds))
+	for _, d := range ds {
+		keys[d] = slug.Key(d.Title)
+	}
+	sort.Slice(ds, func(i, j int) bool {
+		a, b := ds[i], ds[j]
+		if ka, kb := keys[a], keys[b]; ka != kb {
+			return ka < kb
+		}
+		return a.Slug < b.Slug
+	})
 }
 
 func profileFile(e *Entity) string {
@@ -308,6 +321,7 @@ type index struct {
 	byKey    map[string]*Entity // slug.Key of profile slug, name and aliases
 	bySlug   map[string]*Entity
 	profiled map[*Entity]bool
+	sorted   []*Entity // entities(), once every reference is resolved
 }
 
 func (l *linker) newIndex(k EntityKind, profiles []*content.Profile) *index {
@@ -388,26 +402,36 @@ func (ix *index) add(s string) *Entity {
 	return e
 }
 
-// entities returns every entity with a display name, sorted.
+// entities returns every entity with a display name and its sort key,
+// sorted. It must be called after every reference is resolved; the first
+// call fixes the names and later calls return the same slice.
 func (ix *index) entities() []*Entity {
+	if ix.sorted != nil {
+		return ix.sorted
+	}
 	out := make([]*Entity, 0, len(ix.bySlug))
 	for _, e := range ix.bySlug {
 		if e.Profile == nil {
 			e.Name = e.mostUsedSpelling()
 		}
+		e.key = slug.Key(e.Name)
 		out = append(out, e)
 	}
 	sortEntities(out)
+	ix.sorted = out
 	return out
 }
 
 func sortEntities(es []*Entity) {
-	sort.Slice(es, func(i, j int) bool {
-		if a, b := slug.Key(es[i].Name), slug.Key(es[j].Name); a != b {
-			return a < b
-		}
-		return es[i].Slug < es[j].Slug
-	})
+	sort.Slice(es, func(i, j int) bool { return entityLess(es[i], es[j]) })
+}
+
+// entityLess is the order of entity lists: by name (slug.Key), then slug.
+func entityLess(a, b *Entity) bool {
+	if a.key != b.key {
+		return a.key < b.key
+	}
+	return a.Slug < b.Slug
 }
 
 // mostUsedSpelling is the spelling written most often; ties go to the
