@@ -1,7 +1,7 @@
 // Command generator builds the dialogue briefings archive.
 //
 //	generator build [--source DIR] [--out DIR] [--base-url URL] [--drafts] [--strict] [--format F] [--stats]
-//	generator check [same flags]
+//	generator check [same flags] [--external [--external-max-age 7d] [--external-cache FILE]]
 //	generator new round|dialogue|participant|topic ...
 //
 // Diagnostics go to stderr as path:line:col: error|warning: message, sorted,
@@ -11,6 +11,7 @@
 package main
 
 import (
+	"context"
 	"flag"
 	"fmt"
 	"io"
@@ -26,6 +27,7 @@ const usage = `generator builds the dialogue briefings archive.
 Usage:
   generator build [flags]   build the site into the output folder (default <source>/public)
   generator check [flags]   validate, link and render in memory; write nothing
+                            (--external also checks external links)
   generator new KIND ...    start a new round, dialogue, participant or topic file
   generator help            this text
 
@@ -67,6 +69,10 @@ func buildCmd(name string, args []string, stdout, stderr io.Writer) int {
 	fs.BoolVar(&opts.Strict, "strict", false, "treat warnings as errors")
 	format := addFormatFlag(fs)
 	stats := fs.Bool("stats", false, "after the summary, print pages by type, time per stage and peak memory to stderr")
+	var ext externalFlags
+	if name == "check" {
+		ext.register(fs)
+	}
 	fs.Usage = func() {
 		what := "Build the site into the output folder."
 		if name == "check" {
@@ -87,9 +93,17 @@ func buildCmd(name string, args []string, stdout, stderr io.Writer) int {
 	}
 
 	var res build.Result
-	if name == "check" {
+	switch {
+	case ext.enabled:
+		lopts, err := ext.options()
+		if err != nil {
+			fmt.Fprintf(stderr, "generator %s: %v\n", name, err)
+			return 2
+		}
+		res = checkExternal(context.Background(), opts, lopts)
+	case name == "check":
 		res = build.Check(opts)
-	} else {
+	default:
 		res = build.Build(opts)
 	}
 	code := report(name, res, diagPrinter{Format: *format, Prefix: githubPrefix(opts.Source)}, stdout, stderr)
