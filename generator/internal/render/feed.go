@@ -227,6 +227,11 @@ func (r *renderer) sitemap() []byte {
 	for _, p := range r.a.Pages {
 		add(p.URL(), content.Date{})
 	}
+	for _, l := range pagedLists(r.a) {
+		for n := 2; n <= pageCount(l.items); n++ {
+			add(pageRel(l.rel, n), newest)
+		}
+	}
 	return marshalXML(s)
 }
 

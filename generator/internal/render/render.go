@@ -151,7 +151,13 @@ func (r *renderer) jobs() []job {
 		js = append(js, func(r *renderer) (Output, error) { return r.page(rel, kind, view()) })
 	}
 	add("", "home", func() any { return r.homeView() })
-	add("dialogues/", "dialogues", func() any { return r.dialoguesView() })
+	// paged adds the pages of a long list (paginate.go): page 1 at rel.
+	paged := func(rel, kind string, items int, view func(n int) any) {
+		for n := 1; n <= pageCount(items); n++ {
+			add(pageRel(rel, n), kind, func() any { return view(n) })
+		}
+	}
+	paged("dialogues/", "dialogues", len(a.Dialogues), func(n int) any { return r.dialoguesView(n) })
 	feed := func(rel string, data func() []byte) {
 		js = append(js, func(r *renderer) (Output, error) { return Output{Path: rel, Kind: "feed", Data: data()}, nil })
 	}
@@ -164,15 +170,15 @@ func (r *renderer) jobs() []job {
 	}
 	add("participants/", "participants", func() any { return r.participantsView() })
 	for _, e := range a.Participants {
-		add(e.URL(), "participant", func() any { return r.participantView(e) })
+		paged(e.URL(), "participant", len(e.Rounds), func(n int) any { return r.participantView(e, n) })
 		feed(feedPath(e.URL()), func() []byte { return r.entityFeed(e) })
 	}
 	add("topics/", "topics", func() any { return r.topicsView() })
 	for _, e := range a.Topics {
-		add(e.URL(), "topic", func() any { return r.topicView(e) })
+		paged(e.URL(), "topic", len(e.Rounds), func(n int) any { return r.topicView(e, n) })
 		feed(feedPath(e.URL()), func() []byte { return r.entityFeed(e) })
 	}
-	add("archive/", "archive", func() any { return r.archiveView() })
+	paged("archive/", "archive", len(a.Rounds), func(n int) any { return r.archiveView(n) })
 	for _, p := range a.Pages {
 		add(p.URL(), "page", func() any { return r.standaloneView(p) })
 	}

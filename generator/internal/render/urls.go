@@ -127,5 +127,10 @@ func pageURLs(a *link.Archive) map[string]bool {
 	for _, p := range a.Pages {
 		m[p.URL()] = true
 	}
+	for _, l := range pagedLists(a) {
+		for n := 2; n <= pageCount(l.items); n++ {
+			m[pageRel(l.rel, n)] = true
+		}
+	}
 	return m
 }

@@ -84,9 +84,11 @@ type RoundItem struct {
 // HomeView is the front page.
 type HomeView struct {
 	Page
-	Intro            template.HTML // body of content/_index.md if present, else empty
-	Latest           []RoundItem   // newest first, at most 20
-	Dialogues        []DialogueItem
+	Intro            template.HTML  // body of content/_index.md if present, else empty
+	Latest           []RoundItem    // newest first, at most 20
+	Dialogues        []DialogueItem // all by title; past homeDialogues, the most recently active
+	MoreDialogues    bool           // Dialogues leaves some out: link DialoguesURL
+	DialoguesURL     string
 	RoundCount       int
 	ParticipantCount int
 	TopicCount       int
@@ -104,10 +106,11 @@ type DialogueItem struct {
 	Latest     Date // date of the latest round
 }
 
-// DialoguesView is /dialogues/.
+// DialoguesView is /dialogues/ (and its page/<n>/ pages).
 type DialoguesView struct {
 	Page
-	Dialogues []DialogueItem
+	Dialogues  []DialogueItem // this page's, by title
+	Pagination Pagination
 }
 
 // TimelineEntry is one step of a dialogue's timeline: a round, or a gap of
@@ -192,15 +195,24 @@ type ParticipantRound struct {
 	Note        string // side-meeting note
 }
 
-// ParticipantView is /participants/<p>/.
+// ParticipantYear is one year of a participant's rounds, newest first.
+type ParticipantYear struct {
+	Year   int
+	Rounds []ParticipantRound
+}
+
+// ParticipantView is /participants/<p>/ (and its page/<n>/ pages, which
+// show only the rounds: profile, chart and counts are on page 1).
 type ParticipantView struct {
 	Page
 	Participant ParticipantItem
 	Aliases     []string
 	Bio         template.HTML
-	Rounds      []ParticipantRound // newest first
-	MetMost     []CountLink        // people met most often, at most 10
-	TopicsMost  []CountLink        // topics discussed most, at most 10
+	Rounds      []ParticipantRound // this page's rounds, newest first
+	Years       []ParticipantYear  // the same rounds grouped by year
+	Pagination  Pagination
+	MetMost     []CountLink // people met most often, at most 10
+	TopicsMost  []CountLink // topics discussed most, at most 10
 }
 
 // TopicItem is a topic as it appears in lists.
@@ -216,13 +228,16 @@ type TopicsView struct {
 	Topics []TopicItem // sorted by title
 }
 
-// TopicView is /topics/<t>/.
+// TopicView is /topics/<t>/ (and its page/<n>/ pages, which show only the
+// rounds).
 type TopicView struct {
 	Page
 	Topic        TopicItem
 	Aliases      []string
 	Description  template.HTML
-	Rounds       []RoundItem // newest first
+	Rounds       []RoundItem // this page's rounds, newest first
+	Years        []YearGroup // the same rounds grouped by year
+	Pagination   Pagination
 	Participants []CountLink // who discussed it most, at most 10
 	Related      []CountLink // co-occurring topics, at most 10
 }
@@ -233,10 +248,30 @@ type YearGroup struct {
 	Rounds []RoundItem
 }
 
-// ArchiveView is /archive/.
+// ArchiveView is /archive/ (and its page/<n>/ pages).
 type ArchiveView struct {
 	Page
-	Years []YearGroup // newest year first
+	Years      []YearGroup // this page's rounds, newest year first
+	Pagination Pagination
+}
+
+// Pagination places one page of a long list (see paginate.go). Total is 1
+// (or 0 in a zero value) when the list fits on one page; then there is no
+// navigation.
+type Pagination struct {
+	Page, Total int
+	Later       bool       // page 2 or later: the list's introduction is on page 1
+	Prev, Next  string     // root-relative URLs of the neighbouring pages, "" at the ends
+	Pages       []PageLink // first, last, and up to two pages either side of this one
+	Label       string     // accessible name of the navigation, e.g. "Pages of the archive"
+}
+
+// PageLink is one numbered link of a Pagination.
+type PageLink struct {
+	Number    int
+	URL       string
+	Current   bool
+	GapBefore bool // page numbers are left out before this one
 }
 
 // StandaloneView is a top-level page such as /about/.

@@ -2,6 +2,7 @@ package render
 
 import (
 	"fmt"
+	"slices"
 	"strings"
 
 	"briefings/generator/internal/content"
@@ -9,6 +10,10 @@ import (
 )
 
 const latestOnHome = 20
+
+// homeDialogues is how many dialogues the home page lists; past it, it lists
+// the most recently active ones and links the full list.
+const homeDialogues = 20
 
 var months = [...]string{"January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"}
 
@@ -121,22 +126,35 @@ func (r *renderer) homeView() HomeView {
 	if len(latest) > latestOnHome {
 		latest = latest[:latestOnHome]
 	}
-	return HomeView{
+	v := HomeView{
 		Page:             r.base("home", "", r.opts.Config.Title, r.opts.Config.Description),
 		Latest:           r.roundItems(latest),
 		Dialogues:        r.dialogueItems(),
+		DialoguesURL:     r.u.path("dialogues/"),
 		RoundCount:       len(r.a.Rounds),
 		ParticipantCount: len(r.a.Participants),
 		TopicCount:       len(r.a.Topics),
 		DialogueCount:    len(r.a.Dialogues),
 	}
+	if len(v.Dialogues) > homeDialogues {
+		// The most recently active first; ties by title (the list's order).
+		slices.SortStableFunc(v.Dialogues, func(a, b DialogueItem) int { return strings.Compare(b.Latest.ISO, a.Latest.ISO) })
+		v.Dialogues, v.MoreDialogues = v.Dialogues[:homeDialogues], true
+	}
+	return v
 }
 
-func (r *renderer) dialoguesView() DialoguesView {
-	return DialoguesView{
-		Page:      r.base("dialogues", "dialogues/", "Dialogues", fmt.Sprintf("All %d dialogues in the archive.", len(r.a.Dialogues))),
-		Dialogues: r.dialogueItems(),
+func (r *renderer) dialoguesView(n int) DialoguesView {
+	all := r.dialogueItems()
+	total := pageCount(len(all))
+	title := pagedTitle("Dialogues", n, total)
+	v := DialoguesView{
+		Page:       r.base("dialogues", pageRel("dialogues/", n), title, fmt.Sprintf("All %d dialogues in the archive.", len(r.a.Dialogues))),
+		Dialogues:  pageOf(all, n),
+		Pagination: r.pagination("dialogues/", n, total, "Pages of the list of dialogues"),
 	}
+	v.Page = r.paged(v.Page, "dialogues/", "Dialogues", n, total)
+	return v
 }
 
 func (r *renderer) dialogueView(d *link.Dialogue) DialogueView {
@@ -259,24 +277,36 @@ func plural(n int, w string) string {
 	return w + "s"
 }
 
-func (r *renderer) participantView(e *link.Entity) ParticipantView {
+func (r *renderer) participantView(e *link.Entity, n int) ParticipantView {
+	total := pageCount(len(e.Rounds))
 	v := ParticipantView{
-		Page:        r.base("participant", e.URL(), e.Name, entityDescription(e, "participant"), r.link("Participants", "participants/").crumb()),
+		Page: r.base("participant", pageRel(e.URL(), n), pagedTitle(e.Name, n, total), entityDescription(e, "participant"),
+			r.link("Participants", "participants/").crumb()),
 		Participant: r.participantItem(e),
-		MetMost:     r.counts(e.People),
-		TopicsMost:  r.counts(e.Topics),
+		Pagination:  r.pagination(e.URL(), n, total, "Pages of rounds with "+e.Name),
+	}
+	v.Page = r.paged(v.Page, e.URL(), e.Name, n, total)
+	if n <= 1 {
+		v.MetMost, v.TopicsMost = r.counts(e.People), r.counts(e.Topics)
 	}
 	v.FeedURL, v.FeedTitle = r.u.path(feedPath(e.URL())), r.entityFeedTitle(e)
 	if e.Profile != nil {
 		v.Aliases = e.Profile.Aliases
-		v.Bio = r.markdown(e.Profile.File, e.Profile.Body)
+		if n <= 1 {
+			v.Bio = r.markdown(e.Profile.File, e.Profile.Body)
+		}
 	}
-	for _, er := range e.Rounds {
+	for _, er := range pageOf(e.Rounds, n) {
 		pr := ParticipantRound{RoundItem: r.roundItem(er.Round), SideMeeting: er.Side, Note: er.Note}
 		if er.Attendee != nil {
 			pr.Role, pr.Delegation, pr.Lead = er.Attendee.Role, er.Attendee.Delegation, er.Attendee.Lead
 		}
 		v.Rounds = append(v.Rounds, pr)
+		if k := len(v.Years); k == 0 || v.Years[k-1].Year != pr.Date.Year {
+			v.Years = append(v.Years, ParticipantYear{Year: pr.Date.Year})
+		}
+		y := &v.Years[len(v.Years)-1]
+		y.Rounds = append(y.Rounds, pr)
 	}
 	return v
 }
@@ -293,33 +323,54 @@ func (r *renderer) topicsView() TopicsView {
 	return v
 }
 
-func (r *renderer) topicView(e *link.Entity) TopicView {
+func (r *renderer) topicView(e *link.Entity, n int) TopicView {
+	total := pageCount(len(e.Rounds))
 	v := TopicView{
-		Page:         r.base("topic", e.URL(), e.Name, entityDescription(e, "topic"), r.link("Topics", "topics/").crumb()),
-		Topic:        r.topicItem(e),
-		Participants: r.counts(e.People),
-		Related:      r.counts(e.Topics),
+		Page: r.base("topic", pageRel(e.URL(), n), pagedTitle(e.Name, n, total), entityDescription(e, "topic"),
+			r.link("Topics", "topics/").crumb()),
+		Topic:      r.topicItem(e),
+		Pagination: r.pagination(e.URL(), n, total, "Pages of rounds on "+e.Name),
+	}
+	v.Page = r.paged(v.Page, e.URL(), e.Name, n, total)
+	if n <= 1 {
+		v.Participants, v.Related = r.counts(e.People), r.counts(e.Topics)
 	}
 	v.FeedURL, v.FeedTitle = r.u.path(feedPath(e.URL())), r.entityFeedTitle(e)
 	if e.Profile != nil {
 		v.Aliases = e.Profile.Aliases
-		v.Description = r.markdown(e.Profile.File, e.Profile.Body)
+		if n <= 1 {
+			v.Description = r.markdown(e.Profile.File, e.Profile.Body)
+		}
 	}
-	for _, er := range e.Rounds {
+	for _, er := range pageOf(e.Rounds, n) {
 		v.Rounds = append(v.Rounds, r.roundItem(er.Round))
 	}
+	v.Years = byYear(v.Rounds)
 	return v
 }
 
-func (r *renderer) archiveView() ArchiveView {
-	v := ArchiveView{Page: r.base("archive", "archive/", "Archive", fmt.Sprintf("Every round in the archive by year: %d rounds.", len(r.a.Rounds)))}
-	for _, rd := range r.a.Rounds {
-		if n := len(v.Years); n == 0 || v.Years[n-1].Year != rd.Date.Year {
-			v.Years = append(v.Years, YearGroup{Year: rd.Date.Year})
+// byYear groups a newest-first list of rounds by year.
+func byYear(rounds []RoundItem) []YearGroup {
+	var out []YearGroup
+	for _, it := range rounds {
+		if n := len(out); n == 0 || out[n-1].Year != it.Date.Year {
+			out = append(out, YearGroup{Year: it.Date.Year})
 		}
-		g := &v.Years[len(v.Years)-1]
-		g.Rounds = append(g.Rounds, r.roundItem(rd))
+		g := &out[len(out)-1]
+		g.Rounds = append(g.Rounds, it)
 	}
+	return out
+}
+
+func (r *renderer) archiveView(n int) ArchiveView {
+	total := pageCount(len(r.a.Rounds))
+	v := ArchiveView{
+		Page: r.base("archive", pageRel("archive/", n), pagedTitle("Archive", n, total),
+			fmt.Sprintf("Every round in the archive by year: %d rounds.", len(r.a.Rounds))),
+		Years:      byYear(r.roundItems(pageOf(r.a.Rounds, n))),
+		Pagination: r.pagination("archive/", n, total, "Pages of the archive"),
+	}
+	v.Page = r.paged(v.Page, "archive/", "Archive", n, total)
 	return v
 }
 
