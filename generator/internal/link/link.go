@@ -319,13 +319,14 @@ func (l *linker) round(r *content.Round, d *Dialogue) *Round {
 type index struct {
 	kind     EntityKind
 	byKey    map[string]*Entity // slug.Key of profile slug, name and aliases
+	byName   map[string]*Entity // names as written, already resolved
 	bySlug   map[string]*Entity
 	profiled map[*Entity]bool
 	sorted   []*Entity // entities(), once every reference is resolved
 }
 
 func (l *linker) newIndex(k EntityKind, profiles []*content.Profile) *index {
-	ix := &index{kind: k, byKey: map[string]*Entity{}, bySlug: map[string]*Entity{}, profiled: map[*Entity]bool{}}
+	ix := &index{kind: k, byKey: map[string]*Entity{}, byName: map[string]*Entity{}, bySlug: map[string]*Entity{}, profiled: map[*Entity]bool{}}
 	type claim struct {
 		e   *Entity
 		pos diag.Pos
@@ -376,6 +377,10 @@ func (ix *index) resolve(r content.Ref) *Entity {
 			e = ix.add(r.ID)
 		}
 	default:
+		// The same spelling recurs in thousands of rounds: resolve it once.
+		if e = ix.byName[r.Name]; e != nil {
+			break
+		}
 		e = ix.byKey[slug.Key(r.Name)]
 		if e == nil {
 			s := slug.Make(r.Name)
@@ -384,6 +389,7 @@ func (ix *index) resolve(r content.Ref) *Entity {
 				e = ix.add(s)
 			}
 		}
+		ix.byName[r.Name] = e
 	}
 	if r.Name != "" {
 		sp := e.spellings[r.Name]
