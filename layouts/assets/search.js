@@ -266,10 +266,12 @@
     else if (res.pages <= 1) status.textContent = res.total + (res.total === 1 ? ' round' : ' rounds') + ' found' + what + '.';
     else status.textContent = 'Rounds ' + ((res.page - 1) * res.size + 1) + '–' + ((res.page - 1) * res.size + res.results.length) + ' of ' + res.total + what + ', page ' + res.page + ' of ' + res.pages + '.';
     if (res.pages > 1) {
-      var ul = el('ul');
+      var nav = el('nav', 'pager'), ul = el('ul');
+      nav.setAttribute('aria-label', 'Pages of results');
       if (res.page > 1) ul.appendChild(el('li', 'prev')).appendChild(pageLink(p, res.page - 1, 'Previous page', 'prev'));
       if (res.page < res.pages) ul.appendChild(el('li', 'next')).appendChild(pageLink(p, res.page + 1, 'Next page', 'next'));
-      pager.appendChild(ul);
+      nav.appendChild(ul);
+      pager.appendChild(nav);
     }
   }
 

@@ -65,7 +65,7 @@ const builtinPrefix = "built-in layouts/"
 // kinds are the page kinds, each rendered with <kind>.html.
 var kinds = [...]string{
 	"home", "dialogues", "dialogue", "round", "participants", "participant",
-	"topics", "topic", "archive", "page", "404",
+	"topics", "topic", "archive", "page", "search", "404",
 }
 
 // Kinds returns the page kinds in a fixed order; each is rendered with the

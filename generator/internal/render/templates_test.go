@@ -153,6 +153,15 @@ func fullViews() map[string]any {
 		"archive": ArchiveView{Page: samplePage("archive", "Archive"), Years: []YearGroup{{Year: 2024, Rounds: []RoundItem{r2}}, {Year: 2023, Rounds: []RoundItem{r1}}}},
 		"page":    StandaloneView{Page: samplePage("page", "About"), Body: body},
 		"404":     NotFoundView{Page: samplePage("404", "Page not found")},
+		"search": SearchView{
+			Page: samplePage("search", "Search"), IndexURL: "/briefings/search/", ScriptURL: "/briefings/assets/search.js",
+			SearchStyleURL: "/briefings/assets/search.css", ArchiveURL: "/briefings/archive/",
+			Dialogues:    []FacetOption{{Value: "kr-us-nk-human-rights", Title: dlg.Title, Count: 2}},
+			Participants: []FacetOption{{Value: "julie-turner", Title: "Julie Turner", Count: 2}},
+			Delegations:  []FacetOption{{Value: "south-korea", Title: "South Korea", Count: 2}},
+			Topics:       []FacetOption{{Value: "accountability", Title: "Accountability & <justice>", Count: 1}},
+			FirstYear:    2023, LastYear: 2024,
+		},
 	}
 }
 
@@ -174,6 +183,7 @@ func minimalViews() map[string]any {
 		"archive":      ArchiveView{Page: p("archive")},
 		"page":         StandaloneView{Page: p("page")},
 		"404":          NotFoundView{Page: p("404")},
+		"search":       SearchView{Page: p("search")},
 	}
 }
 
@@ -246,8 +256,8 @@ func TestKindsHaveDefaultLayouts(t *testing.T) {
 			t.Errorf("default layouts: %v", err)
 		}
 	}
-	if got := len(Kinds()); got != 11 {
-		t.Errorf("Kinds() has %d kinds, want 11", got)
+	if got := len(Kinds()); got != 12 {
+		t.Errorf("Kinds() has %d kinds, want 12", got)
 	}
 	k := Kinds()
 	k[0] = "changed"

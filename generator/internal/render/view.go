@@ -37,7 +37,7 @@ type Crumb struct {
 // Page is embedded in every view: what the page shell needs.
 type Page struct {
 	Site        *SiteView
-	Kind        string // home, dialogues, dialogue, round, participants, participant, topics, topic, archive, page, 404
+	Kind        string // home, dialogues, dialogue, round, participants, participant, topics, topic, archive, page, search, 404
 	Title       string // page title (without the site title)
 	Description string // meta description, plain text
 	URL         string // root-relative URL of this page
@@ -283,4 +283,26 @@ type StandaloneView struct {
 // NotFoundView is 404.html.
 type NotFoundView struct {
 	Page
+}
+
+// FacetOption is one value of a search filter.
+type FacetOption struct {
+	Value string // the URL parameter's value: a slug
+	Title string
+	Count int // rounds with this value
+}
+
+// SearchView is /search/. The page works only with search.js, which reads
+// the form's fields from the URL and fetches the index from IndexURL.
+type SearchView struct {
+	Page
+	IndexURL            string // root-relative URL of the search/ folder, with trailing slash
+	ScriptURL           string
+	SearchStyleURL      string        // the search page's own stylesheet
+	ArchiveURL          string        // where readers without JavaScript are sent
+	Dialogues           []FacetOption // by title
+	Participants        []FacetOption // by name; those seated at a round
+	Delegations         []FacetOption // by title
+	Topics              []FacetOption // by title
+	FirstYear, LastYear int           // span of round dates (0 when there are no rounds)
 }

@@ -41,6 +41,7 @@ func (r *renderer) siteView() *SiteView {
 		{Title: "Participants", URL: r.u.path("participants/")},
 		{Title: "Topics", URL: r.u.path("topics/")},
 		{Title: "Archive", URL: r.u.path("archive/")},
+		{Title: "Search", URL: r.u.path("search/")},
 	}
 	for _, p := range r.a.Pages {
 		if p.Slug == "about" {

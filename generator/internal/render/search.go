@@ -1,0 +1,179 @@
+package render
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+	"sync"
+
+	"briefings/generator/internal/link"
+	"briefings/generator/internal/search"
+	"briefings/generator/internal/slug"
+)
+
+// The search page and its index (see package search for the format).
+
+// searchJobs returns one job per file of the search index, which is built
+// once by whichever job runs first (the file list depends only on the
+// number of rounds, so it is known before the index is), plus the page.
+func (r *renderer) searchJobs() []job {
+	var once sync.Once
+	var ix *search.Index
+	index := func() *search.Index {
+		once.Do(func() { ix = search.Build(r.searchDocs()) })
+		return ix
+	}
+	var js []job
+	for _, p := range search.Paths(len(r.a.Rounds)) {
+		js = append(js, func(*renderer) (Output, error) {
+			data := index().File(p)
+			if data == nil {
+				return Output{Path: p}, fmt.Errorf("search index has no %s", p)
+			}
+			return Output{Path: p, Kind: "search-index", Data: data}, nil
+		})
+	}
+	js = append(js, func(r *renderer) (Output, error) { return r.page("search/", "search", r.searchView()) })
+	return js
+}
+
+// searchDocs describes every round for the index.
+func (r *renderer) searchDocs() []search.Doc {
+	docs := make([]search.Doc, 0, len(r.a.Rounds))
+	for _, rd := range r.a.Rounds {
+		d := search.Doc{
+			Title:     rd.Title,
+			URL:       r.u.path(rd.URL()),
+			Date:      rd.Date.String(),
+			Year:      rd.Date.Year,
+			Dialogue:  rd.Dialogue.Title,
+			Key:       fmt.Sprintf("%s/%09d/%s", rd.Dialogue.Slug, rd.Number, rd.Slug),
+			Location:  rd.Location,
+			Summary:   rd.Summary,
+			Dialogues: []string{rd.Dialogue.Slug},
+		}
+		body := search.MarkdownText(string(rd.Body.Text))
+		d.Body, d.Snippet = body, rd.Summary
+		if d.Snippet == "" {
+			d.Snippet = body
+		}
+		for _, at := range rd.Attendees {
+			d.People = append(d.People, entityNames(at.Person)...)
+			d.People = append(d.People, at.Role, at.Delegation)
+			d.Participants = append(d.Participants, at.Person.Slug)
+			if k := slug.Make(at.Delegation); k != "" {
+				d.Delegations = append(d.Delegations, k)
+			}
+		}
+		for _, t := range rd.Topics {
+			d.Topics = append(d.Topics, entityNames(t)...)
+			d.TopicKeys = append(d.TopicKeys, t.Slug)
+		}
+		for _, o := range rd.Outcomes {
+			d.Extra = append(d.Extra, search.MarkdownText(o.Text))
+		}
+		for _, sm := range rd.SideMeetings {
+			for _, p := range sm.People {
+				d.Extra = append(d.Extra, entityNames(p)...)
+			}
+			d.Extra = append(d.Extra, sm.Note)
+		}
+		for _, s := range rd.Sources {
+			d.Extra = append(d.Extra, s.Title, s.Publisher)
+		}
+		d.Extra = append(d.Extra, rd.NextRound)
+		docs = append(docs, d)
+	}
+	return docs
+}
+
+// entityNames is a participant's or topic's display name and aliases.
+func entityNames(e *link.Entity) []string {
+	out := []string{e.Name}
+	if e.Profile != nil {
+		out = append(out, e.Profile.Aliases...)
+	}
+	return out
+}
+
+func (r *renderer) searchView() SearchView {
+	v := SearchView{
+		Page:           r.base("search", "search/", "Search", fmt.Sprintf("Search the %d rounds of the archive by words, names in any script, dialogue, participant, delegation, topic and year.", len(r.a.Rounds))),
+		IndexURL:       r.u.path("search/"),
+		ScriptURL:      r.u.path("assets/search.js"),
+		SearchStyleURL: r.u.path("assets/search.css"),
+		ArchiveURL:     r.u.path("archive/"),
+	}
+	for _, d := range r.a.Dialogues {
+		if len(d.Rounds) > 0 {
+			v.Dialogues = append(v.Dialogues, FacetOption{Value: d.Slug, Title: d.Title, Count: len(d.Rounds)})
+		}
+	}
+	for _, e := range r.a.Participants {
+		n := 0
+		for _, er := range e.Rounds {
+			if er.Attendee != nil {
+				n++
+			}
+		}
+		if n > 0 {
+			v.Participants = append(v.Participants, FacetOption{Value: e.Slug, Title: e.Name, Count: n})
+		}
+	}
+	for _, e := range r.a.Topics {
+		if len(e.Rounds) > 0 {
+			v.Topics = append(v.Topics, FacetOption{Value: e.Slug, Title: e.Name, Count: len(e.Rounds)})
+		}
+	}
+	v.Delegations = delegations(r.a.Rounds)
+	first, latest := dateSpan(r.a.Rounds)
+	v.FirstYear, v.LastYear = first.Year, latest.Year
+	return v
+}
+
+// delegations lists the delegations named at rounds, keyed by the slug of
+// the name, each titled with its most used spelling (ties: the
+// alphabetically first) and counting the rounds it sat at, by title.
+func delegations(rounds []*link.Round) []FacetOption {
+	type deleg struct {
+		spellings map[string]int
+		rounds    int
+	}
+	byKey := map[string]*deleg{}
+	for _, rd := range rounds {
+		seen := map[string]bool{}
+		for _, at := range rd.Attendees {
+			k := slug.Make(at.Delegation)
+			if k == "" {
+				continue
+			}
+			d := byKey[k]
+			if d == nil {
+				d = &deleg{spellings: map[string]int{}}
+				byKey[k] = d
+			}
+			d.spellings[strings.TrimSpace(at.Delegation)]++
+			if !seen[k] {
+				seen[k] = true
+				d.rounds++
+			}
+		}
+	}
+	out := make([]FacetOption, 0, len(byKey))
+	for k, d := range byKey {
+		best, n := "", 0
+		for s, c := range d.spellings {
+			if c > n || (c == n && s < best) {
+				best, n = s, c
+			}
+		}
+		out = append(out, FacetOption{Value: k, Title: best, Count: d.rounds})
+	}
+	sort.Slice(out, func(i, j int) bool {
+		if a, b := slug.Key(out[i].Title), slug.Key(out[j].Title); a != b {
+			return a < b
+		}
+		return out[i].Value < out[j].Value
+	})
+	return out
+}
