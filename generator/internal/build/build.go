@@ -41,6 +41,9 @@ type Options struct {
 	Drafts  bool   // include draft rounds
 	Strict  bool   // warnings are errors
 	Layouts fs.FS  // built-in layouts; default briefings.DefaultLayouts()
+	// WriteFile, when set, replaces os.WriteFile for every file Build
+	// publishes (publish.Options.WriteFile); tests inject write failures.
+	WriteFile func(name string, data []byte, perm os.FileMode) error
 }
 
 // StageTime is how long one stage took.
@@ -282,7 +285,7 @@ func run(opts Options, write bool) Result {
 		p.renderLoaded(nil) // still report template and link errors
 		return p.result()
 	}
-	stage, err := publish.Begin(publish.Options{Out: opts.Out, Source: opts.Source})
+	stage, err := publish.Begin(publish.Options{Out: opts.Out, Source: opts.Source, WriteFile: opts.WriteFile})
 	if err != nil {
 		res := p.result()
 		res.Err = err
