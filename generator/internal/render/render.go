@@ -184,6 +184,7 @@ func (r *renderer) jobs() []job {
 	}
 	add("404.html", "404", func() any { return r.notFoundView() })
 	js = append(js, r.searchJobs()...)
+	js = append(js, r.dataJobs()...)
 	js = append(js,
 		func(r *renderer) (Output, error) { return Output{Path: "feed.xml", Kind: "feed", Data: r.feed()}, nil },
 		func(r *renderer) (Output, error) {

@@ -127,6 +127,8 @@ func fullViews() map[string]any {
 			Prev:    &r1,
 			Next:    &r1,
 			Related: []RoundItem{r1},
+			Cite: Citation{Plain: "Dialogue, round 2, Washington, 15 April 2024. Briefings. https://example.org/x/.",
+				BibTeX: "@misc{x-round-2,\n  title = {{A \\& B}}\n}", CSLJSON: `[{"id": "x-round-2", "title": "A & B <i>"}]`},
 		},
 		"participants": ParticipantsView{Page: samplePage("participants", "Participants"), Participants: []ParticipantItem{
 			{Name: "Julie Turner", URL: "/briefings/participants/julie-turner/", Affiliation: "US Department of State", Country: "United States", RoundCount: 2},

@@ -109,7 +109,7 @@ func (r resolver) resolve(dest string) (string, string) {
 func pageURLs(a *link.Archive) map[string]bool {
 	m := map[string]bool{"": true, "dialogues/": true, "participants/": true, "topics/": true, "archive/": true,
 		"feed.xml": true, "sitemap.xml": true, "robots.txt": true, "404.html": true,
-		"search/": true}
+		"search/": true, "data/rounds.json": true, "data/rounds.csv": true}
 	for _, d := range a.Dialogues {
 		m[d.URL()] = true
 		m[feedPath(d.URL())] = true

@@ -168,6 +168,7 @@ type RoundView struct {
 	Prev         *RoundItem
 	Next         *RoundItem
 	Related      []RoundItem // at most 5
+	Cite         Citation
 }
 
 // ParticipantItem is a participant as it appears in lists.
@@ -305,4 +306,13 @@ type SearchView struct {
 	Delegations         []FacetOption // by title
 	Topics              []FacetOption // by title
 	FirstYear, LastYear int           // span of round dates (0 when there are no rounds)
+}
+
+// Citation is a round cited three ways, from stable fields only (dialogue,
+// round number, date, location, canonical URL): plain text (Chicago-like),
+// BibTeX and CSL-JSON.
+type Citation struct {
+	Plain   string
+	BibTeX  string
+	CSLJSON string
 }

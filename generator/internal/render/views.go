@@ -240,6 +240,7 @@ func (r *renderer) roundView(rd *link.Round) RoundView {
 		v.Next = &it
 	}
 	v.Related = r.roundItems(rd.Related)
+	v.Cite = r.citation(rd)
 	return v
 }
 

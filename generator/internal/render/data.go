@@ -1,0 +1,221 @@
+package render
+
+import (
+	"bytes"
+	"encoding/csv"
+	"encoding/json"
+	"html"
+	"strconv"
+	"strings"
+
+	"briefings/generator/internal/link"
+)
+
+// Open data: /data/rounds.json and /data/rounds.csv, every published round
+// oldest first (date, then round number, dialogue and file, the reverse of
+// the archive's order), with absolute URLs. The field list is in README.md
+// ("Open data"); keep the two in step.
+
+// DataRounds is /data/rounds.json.
+type DataRounds struct {
+	Title   string      `json:"title"`
+	BaseURL string      `json:"base_url"`
+	Count   int         `json:"count"`
+	Rounds  []DataRound `json:"rounds"`
+}
+
+// DataRound is one round in the open data.
+type DataRound struct {
+	ID           string            `json:"id"` // <dialogue slug>/<round slug>
+	URL          string            `json:"url"`
+	Dialogue     DataRef           `json:"dialogue"`
+	Round        int               `json:"round"`
+	Title        string            `json:"title"`
+	Date         string            `json:"date"`
+	Location     string            `json:"location"`
+	Summary      string            `json:"summary"`
+	Participants []DataParticipant `json:"participants"`
+	Topics       []DataRef         `json:"topics"`
+	Outcomes     []string          `json:"outcomes"`
+	SideMeetings []DataSideMeeting `json:"side_meetings"`
+	NextRound    string            `json:"next_round"`
+	Sources      []DataSource      `json:"sources"`
+}
+
+// DataRef names a dialogue, participant or topic.
+type DataRef struct {
+	Slug string `json:"slug"`
+	Name string `json:"name"`
+	URL  string `json:"url"`
+}
+
+// DataParticipant is a participant at a round.
+type DataParticipant struct {
+	DataRef
+	Role       string `json:"role"`
+	Delegation string `json:"delegation"`
+	Lead       bool   `json:"lead"`
+}
+
+// DataSideMeeting is a side meeting.
+type DataSideMeeting struct {
+	With []DataRef `json:"with"`
+	Note string    `json:"note"`
+}
+
+// DataSource is a cited source.
+type DataSource struct {
+	Title     string `json:"title"`
+	Publisher string `json:"publisher"`
+	URL       string `json:"url"`
+	Date      string `json:"date"`
+}
+
+func (r *renderer) dataJobs() []job {
+	return []job{
+		func(r *renderer) (Output, error) {
+			return Output{Path: "data/rounds.json", Kind: "data", Data: r.roundsJSON()}, nil
+		},
+		func(r *renderer) (Output, error) {
+			return Output{Path: "data/rounds.csv", Kind: "data", Data: r.roundsCSV()}, nil
+		},
+	}
+}
+
+func (r *renderer) dataRounds() []DataRound {
+	out := make([]DataRound, 0, len(r.a.Rounds))
+	for i := len(r.a.Rounds) - 1; i >= 0; i-- {
+		rd := r.a.Rounds[i]
+		d := DataRound{
+			ID: rd.Dialogue.Slug + "/" + rd.Slug, URL: r.u.abs(rd.URL()),
+			Dialogue: DataRef{Slug: rd.Dialogue.Slug, Name: rd.Dialogue.Title, URL: r.u.abs(rd.Dialogue.URL())},
+			Round:    rd.Number, Title: rd.Title, Date: rd.Date.String(), Location: rd.Location, Summary: rd.Summary,
+			NextRound:    rd.NextRound,
+			Participants: []DataParticipant{}, Topics: []DataRef{}, Outcomes: []string{}, SideMeetings: []DataSideMeeting{}, Sources: []DataSource{},
+		}
+		for _, a := range rd.Attendees {
+			d.Participants = append(d.Participants, DataParticipant{DataRef: r.dataRef(a.Person), Role: a.Role, Delegation: a.Delegation, Lead: a.Lead})
+		}
+		for _, t := range rd.Topics {
+			d.Topics = append(d.Topics, r.dataRef(t))
+		}
+		for _, o := range rd.Outcomes {
+			d.Outcomes = append(d.Outcomes, htmlText(string(r.inline(rd.File, o))))
+		}
+		for _, sm := range rd.SideMeetings {
+			m := DataSideMeeting{With: []DataRef{}, Note: sm.Note}
+			for _, p := range sm.People {
+				m.With = append(m.With, r.dataRef(p))
+			}
+			d.SideMeetings = append(d.SideMeetings, m)
+		}
+		for _, s := range rd.Sources {
+			d.Sources = append(d.Sources, DataSource{Title: s.Title, Publisher: s.Publisher, URL: s.URL, Date: s.Date.String()})
+		}
+		out = append(out, d)
+	}
+	return out
+}
+
+func (r *renderer) dataRef(e *link.Entity) DataRef {
+	return DataRef{Slug: e.Slug, Name: e.Name, URL: r.u.abs(e.URL())}
+}
+
+func (r *renderer) roundsJSON() []byte {
+	rounds := r.dataRounds()
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(DataRounds{Title: r.opts.Config.Title, BaseURL: r.u.base, Count: len(rounds), Rounds: rounds}); err != nil {
+		return []byte("{}\n") // strings, ints and bools always encode
+	}
+	return b.Bytes()
+}
+
+// CSVHeader is the first row of rounds.csv. A cell holding several values
+// has one per line; the participant_* columns line up line by line, as do
+// sources and source_urls.
+var CSVHeader = []string{
+	"id", "url", "dialogue", "dialogue_title", "round", "title", "date", "location", "summary",
+	"participants", "participant_slugs", "participant_roles", "participant_delegations", "participant_leads",
+	"topics", "topic_slugs", "outcomes", "side_meetings", "next_round", "sources", "source_urls",
+}
+
+func (r *renderer) roundsCSV() []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	_ = w.Write(CSVHeader)
+	for _, d := range r.dataRounds() {
+		var names, slugs, roles, delegs, leads, topics, topicSlugs, sms, srcs, srcURLs []string
+		for _, p := range d.Participants {
+			names, slugs = append(names, p.Name), append(slugs, p.Slug)
+			roles, delegs = append(roles, p.Role), append(delegs, p.Delegation)
+			leads = append(leads, strconv.FormatBool(p.Lead))
+		}
+		for _, t := range d.Topics {
+			topics, topicSlugs = append(topics, t.Name), append(topicSlugs, t.Slug)
+		}
+		for _, sm := range d.SideMeetings {
+			var with []string
+			for _, p := range sm.With {
+				with = append(with, p.Name)
+			}
+			s := strings.Join(with, ", ")
+			if sm.Note != "" {
+				s += ": " + sm.Note
+			}
+			sms = append(sms, s)
+		}
+		for _, s := range d.Sources {
+			t := s.Title
+			if s.Publisher != "" {
+				t += ", " + s.Publisher
+			}
+			if s.Date != "" {
+				t += ", " + s.Date
+			}
+			srcs, srcURLs = append(srcs, t), append(srcURLs, s.URL)
+		}
+		_ = w.Write([]string{
+			d.ID, d.URL, d.Dialogue.Slug, oneLine(d.Dialogue.Name), strconv.Itoa(d.Round), oneLine(d.Title), d.Date,
+			oneLine(d.Location), oneLine(d.Summary),
+			lines(names), lines(slugs), lines(roles), lines(delegs), lines(leads),
+			lines(topics), lines(topicSlugs), lines(d.Outcomes), lines(sms), oneLine(d.NextRound), lines(srcs), lines(srcURLs),
+		})
+	}
+	w.Flush() // a bytes.Buffer never fails
+	return b.Bytes()
+}
+
+// oneLine folds line breaks into spaces, so a value never spans lines of
+// a multi-valued cell.
+func oneLine(s string) string {
+	return strings.Join(strings.Fields(s), " ")
+}
+
+func lines(vs []string) string {
+	out := make([]string, len(vs))
+	for i, v := range vs {
+		out[i] = oneLine(v)
+	}
+	return strings.Join(out, "\n")
+}
+
+// htmlText is the text of rendered inline HTML: tags removed, entities
+// decoded, white space collapsed.
+func htmlText(s string) string {
+	var b strings.Builder
+	in := false
+	for _, c := range s {
+		switch {
+		case c == '<':
+			in = true
+		case c == '>' && in:
+			in = false
+		case !in:
+			b.WriteRune(c)
+		}
+	}
+	return oneLine(html.UnescapeString(b.String()))
+}
