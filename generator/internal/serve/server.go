@@ -43,8 +43,11 @@ type Options struct {
 	Log   io.Writer        // progress and diagnostics; default io.Discard
 	Ready func(url string) // called once the site is served (Run)
 
-	// beforeBuild runs at the start of every build (tests: slow builds).
+	// beforeBuild runs at the start of every build (tests: slow builds);
+	// afterBuild after each build is served and announced, before
+	// WaitBuild sees it.
 	beforeBuild func(changed []string)
+	afterBuild  func(BuildInfo)
 	// addWatch is passed to the watcher (tests: inject ENOSPC).
 	addWatch func(dir string) error
 }
@@ -213,6 +216,9 @@ func (s *Server) Rebuild(changed []string) BuildInfo {
 	}
 	info.Duration = time.Since(start)
 	s.report(info)
+	if s.opts.afterBuild != nil {
+		s.opts.afterBuild(info)
+	}
 	s.infoMu.Lock()
 	s.info = &info
 	close(s.notify)
