@@ -3,6 +3,7 @@
 //	generator build [--source DIR] [--out DIR] [--base-url URL] [--drafts] [--strict] [--format F] [--stats]
 //	generator check [same flags] [--external [--external-max-age 7d] [--external-cache FILE]]
 //	generator new round|dialogue|participant|topic ...
+//	generator help [contract]
 //
 // Diagnostics go to stderr as path:line:col: error|warning: message, sorted,
 // with a summary line; --format json or github prints them to stdout for
@@ -30,6 +31,7 @@ Usage:
                             (--external also checks external links)
   generator new KIND ...    start a new round, dialogue, participant or topic file
   generator help            this text
+  generator help contract   the editors' guide: every field and diagnostic code
 
 Run "generator <command> --help" for the flags of a command.
 `
@@ -49,8 +51,7 @@ func run(args []string, stdout, stderr io.Writer) int {
 	case "new":
 		return newCmd(args[1:], stdout, stderr, time.Now)
 	case "help", "-h", "--help", "-help":
-		fmt.Fprint(stdout, usage)
-		return 0
+		return helpCmd(args[1:], stdout, stderr)
 	}
 	fmt.Fprintf(stderr, "generator: unknown command %q\n\n%s", args[0], usage)
 	return 2
