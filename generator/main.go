@@ -30,6 +30,7 @@ Usage:
   generator check [flags]   validate, link and render in memory; write nothing
                             (--external also checks external links)
   generator new KIND ...    start a new round, dialogue, participant or topic file
+  generator serve [flags]   preview: build in memory, serve, rebuild and reload on every save
   generator help            this text
   generator help contract   the editors' guide: every field and diagnostic code
 
@@ -50,6 +51,8 @@ func run(args []string, stdout, stderr io.Writer) int {
 		return buildCmd(args[0], args[1:], stdout, stderr)
 	case "new":
 		return newCmd(args[1:], stdout, stderr, time.Now)
+	case "serve":
+		return serveCmd(args[1:], stdout, stderr)
 	case "help", "-h", "--help", "-help":
 		return helpCmd(args[1:], stdout, stderr)
 	}
