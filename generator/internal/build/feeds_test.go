@@ -90,7 +90,7 @@ func entryIDs(f atom, origin string) []string {
 	return ids
 }
 
-func loadTxtar(t *testing.T, file string) fstest.MapFS {
+func loadTxtar(t testing.TB, file string) fstest.MapFS {
 	t.Helper()
 	a, err := txtar.ParseFile(file)
 	if err != nil {

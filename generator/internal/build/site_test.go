@@ -16,7 +16,7 @@ import (
 
 // repoSite loads the repository's own site (config.yaml and content/) into
 // memory, without layouts/, so the built-in layouts are used.
-func repoSite(t *testing.T) fstest.MapFS {
+func repoSite(t testing.TB) fstest.MapFS {
 	t.Helper()
 	root := os.DirFS("../../..")
 	fsys := fstest.MapFS{}
