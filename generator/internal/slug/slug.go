@@ -102,7 +102,25 @@ func Key(s string) string {
 			b.WriteRune(r)
 		}
 	}
-	return norm.NFC.String(folder.String(b.String()))
+	return norm.NFC.String(cherokeeUpper(folder.String(b.String())))
+}
+
+// cherokeeUpper maps Cherokee small letters to capitals after case folding.
+// Unicode folds Cherokee to its capitals (CaseFolding.txt: U+AB70-U+ABBF
+// and U+13F8-U+13FD fold to U+13A0-U+13EF, U+13F0-U+13F5), but
+// golang.org/x/text's cases.Fold swaps the two cases instead, so "Ꮋ" and
+// "ꮋ" had different keys and Key(Key(s)) != Key(s) (found by FuzzSlug).
+func cherokeeUpper(s string) string {
+	isSmall := func(r rune) bool { return (0xAB70 <= r && r <= 0xABBF) || (0x13F8 <= r && r <= 0x13FD) }
+	if strings.IndexFunc(s, isSmall) < 0 {
+		return s
+	}
+	return strings.Map(func(r rune) rune {
+		if isSmall(r) {
+			return unicode.ToUpper(r)
+		}
+		return r
+	}, s)
 }
 
 // Skeleton is a name reduced to what a reader sees at a glance: diacritics

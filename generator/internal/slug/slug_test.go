@@ -71,6 +71,9 @@ func TestKey(t *testing.T) {
 			t.Errorf("Key(%q) = %q, want %q", s, Key(s), Key(same[0]))
 		}
 	}
+	if Key("ᎻᎠ") != Key("ꮋꭰ") || Key(Key("Ꮋ")) != Key("Ꮋ") {
+		t.Errorf("Cherokee capitals and small letters: Key = %q and %q", Key("ᎻᎠ"), Key("ꮋꭰ"))
+	}
 	if Key("Jung-Pak") == Key("Jung Pak") {
 		t.Error("Key should keep punctuation; only the slug merges Jung-Pak")
 	}
