@@ -77,12 +77,18 @@ func asciiLower(s string) string {
 }
 
 // isWord reports whether r belongs to a word: a letter, number or mark.
-func isWord(r rune) bool { return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r) }
+func isWord(r rune) bool {
+	if r < utf8.RuneSelf {
+		return 'a' <= r && r <= 'z' || 'A' <= r && r <= 'Z' || '0' <= r && r <= '9'
+	}
+	return unicode.IsLetter(r) || unicode.IsNumber(r) || unicode.IsMark(r)
+}
 
 // isCJK reports whether r is written without spaces between words, so it
-// is indexed as character bigrams: Han, Hiragana, Katakana, Hangul.
+// is indexed as character bigrams: Han, Hiragana, Katakana, Hangul (none
+// of which has a character below U+1100).
 func isCJK(r rune) bool {
-	return unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
+	return r >= 0x1100 && unicode.In(r, unicode.Han, unicode.Hiragana, unicode.Katakana, unicode.Hangul)
 }
 
 // Tokens splits s into the terms the index stores, in order, with
@@ -99,43 +105,56 @@ func Tokens(s string) []string {
 	return out
 }
 
-// forTokens calls f with each token of normalised text n.
+// forTokens calls f with each token of normalised text n; the tokens are
+// substrings of n.
 func forTokens(n string, f func(string)) {
-	var seg []rune
+	start, count, cut := -1, 0, 0 // the part's first byte, runes, byte end of its first MaxTokenRunes runes
+	var first rune
 	cjk := false
-	flush := func() {
+	var offs []int // rune starts of a CJK part
+	flush := func(end int) {
 		switch {
-		case len(seg) == 0:
-		case cjk && len(seg) == 1:
-			f(string(seg))
+		case start < 0:
+		case cjk && count == 1:
+			f(n[start:end])
 		case cjk:
-			for i := 0; i+1 < len(seg); i++ {
-				f(string(seg[i : i+2]))
+			offs = append(offs, end)
+			for i := 0; i+2 < len(offs); i++ {
+				f(n[offs[i]:offs[i+2]])
 			}
-		case len(seg) >= 2 || unicode.IsNumber(seg[0]):
-			if len(seg) > MaxTokenRunes {
-				seg = seg[:MaxTokenRunes]
+		case count >= 2 || unicode.IsNumber(first):
+			if count > MaxTokenRunes {
+				end = cut
 			}
-			f(string(seg))
+			f(n[start:end])
 		}
-		seg = seg[:0]
+		start, count, offs = -1, 0, offs[:0]
 	}
-	for _, r := range n {
+	for i, r := range n {
 		if !isWord(r) {
-			flush()
+			flush(i)
 			continue
 		}
 		c := isCJK(r)
-		if unicode.IsMark(r) && len(seg) > 0 {
+		if count > 0 && r >= utf8.RuneSelf && unicode.IsMark(r) {
 			c = cjk
 		}
-		if len(seg) > 0 && c != cjk {
-			flush()
+		if count > 0 && c != cjk {
+			flush(i)
+		}
+		if count == 0 {
+			start, first = i, r
 		}
 		cjk = c
-		seg = append(seg, r)
+		if cjk {
+			offs = append(offs, i)
+		}
+		count++
+		if count == MaxTokenRunes {
+			cut = i + utf8.RuneLen(r)
+		}
 	}
-	flush()
+	flush(len(n))
 }
 
 // Stopwords are English words too common to rank by; queries and the
