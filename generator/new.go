@@ -135,7 +135,7 @@ func newCmd(args []string, stdout, stderr io.Writer, now func() time.Time) int {
 			for _, d := range ce.diags {
 				fmt.Fprintln(stderr, d)
 			}
-			fmt.Fprintf(stderr, "generator new round: %s in content/dialogues/%s; fix them first, they decide the next round number\n", diag.Summary(ce.diags), o.dialogue)
+			fmt.Fprintf(stderr, "generator new round: fix the errors above first: the files of content/dialogues/%s decide the next round number\n", o.dialogue)
 			return 1
 		case errors.As(err, &ue):
 			fmt.Fprintf(stderr, "generator new %s: %v\n", kind, err)
