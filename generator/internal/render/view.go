@@ -127,6 +127,7 @@ type DialogueView struct {
 	Dialogue  DialogueItem
 	Body      template.HTML
 	Timeline  []TimelineEntry // in round-number order
+	Chart     *SVGTimeline    // the same rounds on a date axis; nil without rounds
 	NextRound string          // latest round's next_round, free text
 	NextFrom  *RoundItem      // the round that said so
 }
@@ -212,8 +213,9 @@ type ParticipantView struct {
 	Rounds      []ParticipantRound // this page's rounds, newest first
 	Years       []ParticipantYear  // the same rounds grouped by year
 	Pagination  Pagination
-	MetMost     []CountLink // people met most often, at most 10
-	TopicsMost  []CountLink // topics discussed most, at most 10
+	Chart       *SVGBarChart // rounds per year, on page 1; nil without rounds
+	MetMost     []CountLink  // people met most often, at most 10
+	TopicsMost  []CountLink  // topics discussed most, at most 10
 }
 
 // TopicItem is a topic as it appears in lists.
@@ -279,6 +281,59 @@ type PageLink struct {
 type StandaloneView struct {
 	Page
 	Body template.HTML
+}
+
+// SVGTimeline is a dialogue's rounds on a date axis, drawn by the
+// "timeline-svg" partial (see svg.go). Coordinates are user units of an
+// SVG Width×Height.
+type SVGTimeline struct {
+	Width, Height  int
+	AxisX1, AxisX2 int
+	AxisY          int
+	Ticks          []SVGTick  // 1 January of each year; Label empty for unlabelled ticks
+	Points         []SVGPoint // oldest first
+	Gaps           []SVGGap   // stretches between rounds with missing numbers
+	Title          string     // accessible name of the picture
+}
+
+// SVGTick is a mark on an axis.
+type SVGTick struct {
+	X     int
+	Label string
+}
+
+// SVGPoint is one round on a timeline: a link with a text alternative.
+type SVGPoint struct {
+	X, Y       int
+	Number     int
+	ShowNumber bool // written beside the point when there is room
+	URL        string
+	Label      string // "Round 2, 15 April 2024, Washington. Led by …"
+}
+
+// SVGGap is a dashed stretch of the axis where round numbers are missing.
+type SVGGap struct {
+	X1, X2, Y int
+	Label     string
+}
+
+// SVGBarChart is a participant's rounds per year, drawn by the
+// "year-chart-svg" partial.
+type SVGBarChart struct {
+	Width, Height int
+	BaseY         int // the bars' baseline
+	Bars          []SVGBar
+	Title         string // accessible name
+	Desc          string // every year's count, as text
+}
+
+// SVGBar is one year's bar; H is 0 for a year without rounds.
+type SVGBar struct {
+	X, Y, W, H int
+	TextX      int // centre, for the labels
+	Count      int
+	CountLabel string // shown above the bar when there is room
+	YearLabel  string // shown below for every few years
 }
 
 // NotFoundView is 404.html.

@@ -165,6 +165,7 @@ func (r *renderer) dialogueView(d *link.Dialogue) DialogueView {
 		Body:     r.markdown(d.File, d.Body),
 	}
 	v.FeedURL, v.FeedTitle = r.u.path(feedPath(d.URL())), r.dialogueFeedTitle(d)
+	v.Chart = r.timelineChart(d)
 	prev := 0
 	for _, rd := range d.Rounds {
 		if rd.Number > prev+1 {
@@ -290,6 +291,7 @@ func (r *renderer) participantView(e *link.Entity, n int) ParticipantView {
 	v.Page = r.paged(v.Page, e.URL(), e.Name, n, total)
 	if n <= 1 {
 		v.MetMost, v.TopicsMost = r.counts(e.People), r.counts(e.Topics)
+		v.Chart = r.yearChart(e)
 	}
 	v.FeedURL, v.FeedTitle = r.u.path(feedPath(e.URL())), r.entityFeedTitle(e)
 	if e.Profile != nil {
