@@ -48,6 +48,10 @@ type Page struct {
 	// empty for pages without one. The site feed is Site.FeedURL.
 	FeedURL   string
 	FeedTitle string
+	// OGType is the Open Graph type ("website" when empty); LinkedData the
+	// page's schema.org description, written as JSON-LD (see jsonld.go).
+	OGType     string
+	LinkedData *LinkedData
 }
 
 // Link is a titled URL.

@@ -142,6 +142,7 @@ func (r *renderer) homeView() HomeView {
 		slices.SortStableFunc(v.Dialogues, func(a, b DialogueItem) int { return strings.Compare(b.Latest.ISO, a.Latest.ISO) })
 		v.Dialogues, v.MoreDialogues = v.Dialogues[:homeDialogues], true
 	}
+	v.LinkedData = r.websiteLD()
 	return v
 }
 
@@ -166,6 +167,7 @@ func (r *renderer) dialogueView(d *link.Dialogue) DialogueView {
 	}
 	v.FeedURL, v.FeedTitle = r.u.path(feedPath(d.URL())), r.dialogueFeedTitle(d)
 	v.Chart = r.timelineChart(d)
+	v.LinkedData = r.dialogueLD(d)
 	prev := 0
 	for _, rd := range d.Rounds {
 		if rd.Number > prev+1 {
@@ -213,6 +215,7 @@ func (r *renderer) roundView(rd *link.Round) RoundView {
 		NextRound: rd.NextRound,
 		Body:      r.markdown(rd.File, rd.Body),
 	}
+	v.OGType, v.LinkedData = "article", r.roundLD(rd)
 	for _, a := range rd.Attendees {
 		v.Participants = append(v.Participants, PersonEntry{Name: a.Person.Name, URL: r.u.path(a.Person.URL()), Role: a.Role, Delegation: a.Delegation, Lead: a.Lead})
 	}
@@ -289,6 +292,7 @@ func (r *renderer) participantView(e *link.Entity, n int) ParticipantView {
 		Pagination:  r.pagination(e.URL(), n, total, "Pages of rounds with "+e.Name),
 	}
 	v.Page = r.paged(v.Page, e.URL(), e.Name, n, total)
+	v.OGType, v.LinkedData = "profile", r.personLD(e)
 	if n <= 1 {
 		v.MetMost, v.TopicsMost = r.counts(e.People), r.counts(e.Topics)
 		v.Chart = r.yearChart(e)
