@@ -1,0 +1,294 @@
+package serve
+
+import (
+	"bufio"
+	"bytes"
+	"fmt"
+	"io"
+	"net"
+	"net/http"
+	"os"
+	"runtime"
+	"sort"
+	"strconv"
+	"strings"
+	"sync"
+	"sync/atomic"
+	"testing"
+	"testing/fstest"
+	"time"
+)
+
+// loadSize reads a size of the load test from the environment (for the
+// documented larger runs in docs/reliability.md), else def.
+func loadSize(name string, def int) int {
+	if v, err := strconv.Atoi(os.Getenv(name)); err == nil && v > 0 {
+		return v
+	}
+	return def
+}
+
+// TestLoad is checklist item 38's "200 concurrent clients plus 50
+// live-reload connections during a rebuild", on loopback: 200 clients
+// fetch pages (HTML, feed, stylesheet, a static file, a 404) in a loop
+// while the site is rebuilt in a burst; 50 live-reload connections read
+// the event stream and 5 more never read it. Asserted: no transport error
+// and no unexpected status; every page is byte-for-byte one of the builds'
+// versions (no torn pages); every reading live-reload client gets the last
+// build's reload; the stalled clients delay nothing; peak heap stays under
+// a generous 1 GiB guard. The figures (requests, errors, p50/p99 latency,
+// peak memory) are logged: run
+//
+//	go test -run '^TestLoad$' -v ./generator/internal/serve
+//
+// and set BRIEFINGS_LOAD_CLIENTS, BRIEFINGS_LOAD_STREAMS,
+// BRIEFINGS_LOAD_REBUILDS, BRIEFINGS_LOAD_MIN_REQUESTS for larger runs.
+func TestLoad(t *testing.T) {
+	clients := loadSize("BRIEFINGS_LOAD_CLIENTS", 200)
+	streams := loadSize("BRIEFINGS_LOAD_STREAMS", 50)
+	rebuilds := loadSize("BRIEFINGS_LOAD_REBUILDS", 25)
+	minRequests := loadSize("BRIEFINGS_LOAD_MIN_REQUESTS", 10) // per client
+	const stalled = 5
+
+	fsys := siteFS(t)
+	ts := newHTTPServer(t, Options{FS: fsys})
+	paths := []string{"/", "/dialogues/alpha/one/", "/dialogues/alpha/", "/archive/", "/feed.xml", "/assets/style.css", "/about/"}
+
+	// Every version of every path, recorded after each build.
+	var vmu sync.Mutex
+	versions := map[string]map[string]bool{}
+	record := func() {
+		vmu.Lock()
+		defer vmu.Unlock()
+		st := ts.state.Load()
+		for _, p := range paths {
+			name := strings.TrimPrefix(p, "/")
+			if name == "" || strings.HasSuffix(name, "/") {
+				name += "index.html"
+			}
+			f, ok := st.site.files[name]
+			if !ok {
+				t.Fatalf("%s is not in the build", name)
+			}
+			if versions[p] == nil {
+				versions[p] = map[string]bool{}
+			}
+			versions[p][string(f.data)] = true
+		}
+	}
+	record()
+
+	// Peak memory, sampled.
+	var peakHeap, peakSys atomic.Uint64
+	stopSampling := make(chan struct{})
+	var sampler sync.WaitGroup
+	sampler.Add(1)
+	go func() {
+		defer sampler.Done()
+		var ms runtime.MemStats
+		for {
+			runtime.ReadMemStats(&ms)
+			if ms.HeapInuse > peakHeap.Load() {
+				peakHeap.Store(ms.HeapInuse)
+			}
+			if ms.Sys > peakSys.Load() {
+				peakSys.Store(ms.Sys)
+			}
+			select {
+			case <-stopSampling:
+				return
+			case <-time.After(20 * time.Millisecond):
+			}
+		}
+	}()
+
+	// Live-reload connections: streams that read, and stalled ones.
+	tr := &http.Transport{MaxIdleConns: clients + streams, MaxIdleConnsPerHost: clients + streams}
+	defer tr.CloseIdleConnections()
+	hc := &http.Client{Transport: tr, Timeout: deadline}
+	type stream struct {
+		mu      sync.Mutex
+		reloads []string // ids announced
+	}
+	readers := make([]*stream, streams)
+	var streamWG sync.WaitGroup
+	for i := range readers {
+		readers[i] = &stream{}
+		res, err := hc.Get(ts.url + EventsPath)
+		if err != nil || res.StatusCode != 200 {
+			t.Fatalf("live-reload connection %d: %v %v", i, err, res)
+		}
+		t.Cleanup(func() { res.Body.Close() })
+		streamWG.Add(1)
+		go func(s *stream) {
+			defer streamWG.Done()
+			sc := bufio.NewScanner(res.Body)
+			event := ""
+			for sc.Scan() {
+				line := sc.Text()
+				switch {
+				case strings.HasPrefix(line, "event: "):
+					event = strings.TrimPrefix(line, "event: ")
+				case strings.HasPrefix(line, "data: ") && event == "reload":
+					s.mu.Lock()
+					s.reloads = append(s.reloads, line)
+					s.mu.Unlock()
+				}
+			}
+		}(readers[i])
+	}
+	for range stalled {
+		c, err := net.Dial("tcp", ts.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		if tc, ok := c.(*net.TCPConn); ok {
+			tc.SetReadBuffer(1) // as small as the kernel allows
+		}
+		t.Cleanup(func() { c.Close() })
+		fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: %s\r\n\r\n", EventsPath, ts.addr)
+	}
+	waitFor(t, "all live-reload clients connected", func() bool { return ts.hub.len() == streams+stalled })
+
+	// Page clients.
+	type sample struct {
+		path    string
+		status  int
+		body    string
+		latency time.Duration
+		err     error
+	}
+	results := make([][]sample, clients)
+	var burstDone atomic.Bool
+	var wg sync.WaitGroup
+	start := time.Now()
+	for c := range clients {
+		wg.Add(1)
+		go func(c int) {
+			defer wg.Done()
+			for i := 0; i < minRequests || !burstDone.Load(); i++ {
+				p := paths[(c+i)%len(paths)]
+				if i%13 == 12 {
+					p = "/no-such-page/"
+				}
+				t0 := time.Now()
+				res, err := hc.Get(ts.url + p)
+				s := sample{path: p, err: err}
+				if err == nil {
+					var b bytes.Buffer
+					_, s.err = io.Copy(&b, res.Body)
+					res.Body.Close()
+					s.status, s.body = res.StatusCode, page(b.String())
+				}
+				s.latency = time.Since(t0)
+				results[c] = append(results[c], s)
+				if err != nil {
+					return
+				}
+			}
+		}(c)
+	}
+
+	// The burst of rebuilds, each changing one round.
+	var buildTimes []time.Duration
+	for i := 1; i <= rebuilds; i++ {
+		fsys["content/dialogues/alpha/one.md"] = &fstest.MapFile{Data: fmt.Appendf(nil,
+			"---\ntitle: Alpha one v%d\ndate: 2020-05-01\nround: 1\nparticipants: [Lee Ha-na]\n---\n%s\n", i, strings.Repeat("Text of version "+strconv.Itoa(i)+". ", 200*i))}
+		info := ts.Rebuild([]string{"content/dialogues/alpha/one.md"})
+		if info.Snapshot.Failed {
+			t.Fatal(info.Snapshot.Diagnostics)
+		}
+		buildTimes = append(buildTimes, info.Duration)
+		record()
+	}
+	lastID := ts.siteID()
+	burstDone.Store(true)
+	wg.Wait()
+	elapsed := time.Since(start)
+
+	// Every reading client gets the last build's reload.
+	waitFor(t, "every live-reload client saw the last build", func() bool {
+		for _, s := range readers {
+			s.mu.Lock()
+			n := len(s.reloads)
+			last := ""
+			if n > 0 {
+				last = s.reloads[n-1]
+			}
+			s.mu.Unlock()
+			if !strings.Contains(last, lastID) {
+				return false
+			}
+		}
+		return true
+	})
+	minReloads := rebuilds
+	for _, s := range readers {
+		s.mu.Lock()
+		minReloads = min(minReloads, len(s.reloads))
+		s.mu.Unlock()
+	}
+	close(stopSampling)
+	sampler.Wait()
+
+	// Check and summarise the page requests.
+	var lat []time.Duration
+	requests, errs, notFound := 0, 0, 0
+	for _, rs := range results {
+		for _, s := range rs {
+			requests++
+			lat = append(lat, s.latency)
+			switch {
+			case s.err != nil:
+				errs++
+				if errs <= 5 {
+					t.Errorf("GET %s: %v", s.path, s.err)
+				}
+			case s.path == "/no-such-page/":
+				notFound++
+				if s.status != 404 {
+					errs++
+					t.Errorf("GET %s: status %d, want 404", s.path, s.status)
+				}
+			case s.status != 200:
+				errs++
+				t.Errorf("GET %s: status %d", s.path, s.status)
+			default:
+				vmu.Lock()
+				ok := versions[s.path][s.body]
+				vmu.Unlock()
+				if !ok {
+					errs++
+					t.Errorf("GET %s: a torn page: %d bytes, none of the %d builds' versions", s.path, len(s.body), len(versions[s.path]))
+				}
+			}
+		}
+	}
+	sort.Slice(lat, func(i, j int) bool { return lat[i] < lat[j] })
+	pct := func(p float64) time.Duration { return lat[min(len(lat)-1, int(p*float64(len(lat))))] }
+	sort.Slice(buildTimes, func(i, j int) bool { return buildTimes[i] < buildTimes[j] })
+	t.Logf("load: %d clients, %d live-reload streams (+%d stalled), %d rebuilds (median %v) in %v",
+		clients, streams, stalled, rebuilds, buildTimes[len(buildTimes)/2].Round(time.Millisecond), elapsed.Round(time.Millisecond))
+	t.Logf("load: %d requests (%d expected 404s), %d errors, %.0f req/s, latency p50 %v p99 %v max %v",
+		requests, notFound, errs, float64(requests)/elapsed.Seconds(), pct(0.50).Round(time.Microsecond), pct(0.99).Round(time.Microsecond), lat[len(lat)-1].Round(time.Microsecond))
+	t.Logf("load: peak heap in use %.1f MiB, peak from OS %.1f MiB (test process: server and clients); fewest reloads seen by a stream %d of %d",
+		float64(peakHeap.Load())/(1<<20), float64(peakSys.Load())/(1<<20), minReloads, rebuilds)
+	if requests < clients*minRequests {
+		t.Errorf("only %d requests", requests)
+	}
+	if peakHeap.Load() > 1<<30 {
+		t.Errorf("peak heap %d MiB over the 1 GiB guard", peakHeap.Load()>>20)
+	}
+}
+
+// waitFor polls cond until it holds, failing after the deadline.
+func waitFor(t *testing.T, what string, cond func() bool) {
+	t.Helper()
+	end := time.Now().Add(deadline)
+	for !cond() {
+		if time.Now().After(end) {
+			t.Fatalf("timed out waiting: %s", what)
+		}
+		time.Sleep(10 * time.Millisecond)
+	}
+}
