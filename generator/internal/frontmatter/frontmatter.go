@@ -35,6 +35,9 @@
 //	empty-file          the file is empty or only whitespace
 //	invalid-utf8        first invalid UTF-8 byte (nothing else is parsed)
 //	nul-byte            first NUL byte (nothing else is parsed)
+//	control-char        (warning) other control characters yaml.v3 refuses
+//	                    (U+000B, U+001F, DEL, C1 but NEL, U+FFFE/FFFF) are
+//	                    removed, one warning per line at the first of them
 //	front-matter-fence  missing/odd opening or closing fence (`---js`, `+++`, `;;;`)
 //	too-large           front matter or body over its Limits
 //	yaml-syntax         yaml.v3 syntax error, at the file line

@@ -46,25 +46,26 @@ func DecodeYAML(name string, data []byte, firstLine int) (root *yaml.Node, ds []
 		return nil, []diag.Diagnostic{*d}
 	}
 	data = Normalize(data)
+	data, cds := stripRawControls(name, data, firstLine)
 	if d := checkDepth(name, data, firstLine); d != nil {
-		return nil, []diag.Diagnostic{*d}
+		return nil, append(cds, *d)
 	}
 
 	dec := yaml.NewDecoder(bytes.NewReader(data))
 	var doc yaml.Node
 	if err := dec.Decode(&doc); err != nil {
 		if errors.Is(err, io.EOF) {
-			return nil, nil
+			return nil, cds
 		}
-		return nil, []diag.Diagnostic{syntaxDiag(name, data, firstLine, err)}
+		return nil, append(cds, syntaxDiag(name, data, firstLine, err))
 	}
 	var extra yaml.Node
 	switch err := dec.Decode(&extra); {
 	case errors.Is(err, io.EOF):
 	case err != nil:
-		return nil, []diag.Diagnostic{syntaxDiag(name, data, firstLine, err)}
+		return nil, append(cds, syntaxDiag(name, data, firstLine, err))
 	default:
-		return nil, []diag.Diagnostic{errorf(diag.Pos{File: name, Line: newLineMap(data, firstLine).file(extra.Line)}, "yaml-multi-doc", "only one YAML document is allowed")}
+		return nil, append(cds, errorf(diag.Pos{File: name, Line: newLineMap(data, firstLine).file(extra.Line)}, "yaml-multi-doc", "only one YAML document is allowed"))
 	}
 
 	root = &doc
@@ -74,7 +75,7 @@ func DecodeYAML(name string, data []byte, firstLine int) (root *yaml.Node, ds []
 		}
 		root = doc.Content[0]
 	}
-	w := walker{name: name, lines: newLineMap(data, firstLine)}
+	w := walker{name: name, lines: newLineMap(data, firstLine), ds: cds}
 	w.walk(root, 1)
 	if w.fatal {
 		return nil, w.ds
@@ -83,6 +84,59 @@ func DecodeYAML(name string, data []byte, firstLine int) (root *yaml.Node, ds []
 		return nil, w.ds // `~` or `null` alone: treated as empty
 	}
 	return root, w.ds
+}
+
+// yamlRejects reports whether yaml.v3 refuses r anywhere in a document
+// ("control characters are not allowed", with no position): C0 controls
+// other than tab, LF and CR, DEL, C1 controls other than NEL, U+FFFE and
+// U+FFFF.
+func yamlRejects(r rune) bool {
+	return (r < 0x20 && r != '\t' && r != '\n' && r != '\r') || r == 0x7f ||
+		(r >= 0x80 && r <= 0x9f && r != 0x85) || r == 0xfffe || r == 0xffff
+}
+
+// maxControlDiags caps the control-character warnings of one document.
+const maxControlDiags = 10
+
+// stripRawControls removes the characters yaml.v3 refuses (text pasted from
+// PDFs carries vertical tabs and unit separators) and warns once per line
+// at the first one, so the document still decodes and the warning names
+// the place; later columns on such a line shift left by the removed count.
+// Control characters written as escapes in quoted strings are removed by
+// the field helpers (code control-char) instead.
+func stripRawControls(name string, data []byte, firstLine int) ([]byte, []diag.Diagnostic) {
+	if bytes.IndexFunc(data, yamlRejects) < 0 {
+		return data, nil
+	}
+	var ds []diag.Diagnostic
+	out := make([]byte, 0, len(data))
+	line, col, lineWarned, extra := firstLine, 1, false, 0
+	for _, r := range string(data) {
+		switch {
+		case r == '\n':
+			line, col, lineWarned = line+1, 1, false
+		case yamlRejects(r):
+			if !lineWarned {
+				lineWarned = true
+				if len(ds) < maxControlDiags {
+					ds = append(ds, warnf(diag.Pos{File: name, Line: line, Col: col}, CodeControlChar,
+						"control character %U removed (text pasted from a PDF?)", r))
+				} else {
+					extra++
+				}
+			}
+			col++
+			continue
+		default:
+			col++
+		}
+		out = utf8.AppendRune(out, r)
+	}
+	if extra > 0 {
+		ds = append(ds, warnf(diag.Pos{File: name, Line: firstLine}, CodeControlChar,
+			"control characters removed on %d more lines", extra))
+	}
+	return out, ds
 }
 
 var lineRE = regexp.MustCompile(`^line ([0-9]+): `)
