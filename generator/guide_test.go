@@ -59,10 +59,26 @@ func TestGuideDocumentsEveryField(t *testing.T) {
 	if len(lists) < 9 {
 		t.Fatalf("found only %d field lists (%v); the test no longer sees the decoders", len(lists), lists)
 	}
+	readme, err := os.ReadFile("../README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	// The README's contract section documents every field too (the
+	// developers' guide asks for it), in YAML examples or tables.
+	contract := string(readme)
+	if i := strings.Index(contract, "## Content contract"); i >= 0 {
+		contract = contract[i:]
+	}
+	if i := strings.Index(contract, "\n## Pages"); i >= 0 {
+		contract = contract[:i]
+	}
 	for list, fields := range lists {
 		for _, f := range fields {
 			if !strings.Contains(briefings.EditorsGuide, "`"+f+"`") {
 				t.Errorf("docs/editors.md does not document %s field `%s`", list, f)
+			}
+			if !strings.Contains(contract, "`"+f+"`") && !strings.Contains(contract, "\n"+f+":") && !strings.Contains(contract, " "+f+":") {
+				t.Errorf("README's content contract does not document %s field %s", list, f)
 			}
 		}
 	}

@@ -21,7 +21,8 @@ type Options struct {
 	Limits frontmatter.Limits
 }
 
-// Fields allowed in each kind of file; the README documents each one.
+// Fields allowed in each kind of file; README.md and docs/editors.md
+// document each one (generator/guide_test.go checks both).
 var (
 	dialogueFields    = []string{"title", "parties", "summary"}
 	roundFields       = []string{"title", "date", "round", "location", "summary", "participants", "topics", "outcomes", "side_meetings", "next_round", "sources", "draft"}
