@@ -51,7 +51,62 @@ func (s *Server) serve(ctx context.Context, ln net.Listener) error {
 	if s.wildcard {
 		fmt.Fprintf(opts.Log, "serve: warning: --bind %s makes this preview reachable from other machines on the network\n", opts.Bind)
 	}
+	watchCtx, stopWatch := context.WithCancel(ctx)
+	defer stopWatch()
+	built := make(chan struct{})
+	watched := make(chan error, 1)
+	go func() { watched <- s.Watch(watchCtx, func() { close(built) }) }()
+	select {
+	case <-built:
+	case err := <-watched:
+		return err
+	}
 
+	srv := &http.Server{
+		Handler:           s.Handler(),
+		ReadHeaderTimeout: 10 * time.Second,
+		WriteTimeout:      time.Minute, // the event stream extends its own deadline
+		IdleTimeout:       time.Minute,
+		MaxHeaderBytes:    256 << 10,
+	}
+	srv.RegisterOnShutdown(s.hub.close)
+	served := make(chan error, 1)
+	go func() { served <- srv.Serve(ln) }()
+	fmt.Fprintf(opts.Log, "serving %s (press Ctrl-C to stop)\n", s.URL())
+	if opts.Ready != nil {
+		opts.Ready(s.URL())
+	}
+
+	var err error
+	select {
+	case <-ctx.Done():
+	case err = <-served:
+	case err = <-watched:
+	}
+	stopWatch()
+	deadline, cancel := context.WithTimeout(context.Background(), ShutdownTimeout-200*time.Millisecond)
+	defer cancel()
+	s.hub.close()
+	if srv.Shutdown(deadline) != nil {
+		srv.Close()
+	}
+	select {
+	case <-watched: // Watch waits for a build in flight, within ShutdownTimeout
+	case <-deadline.Done():
+	}
+	if err != nil && !errors.Is(err, http.ErrServerClosed) {
+		return err
+	}
+	return nil
+}
+
+// Watch watches the site folder (Options.Source; a site read from
+// Options.FS is not watched), builds it once, calls built (when not nil),
+// and then rebuilds on every change until ctx is done. It returns nil then,
+// after waiting up to ShutdownTimeout for a build in flight, or an error
+// when the folder cannot be watched at all.
+func (s *Server) Watch(ctx context.Context, built func()) error {
+	opts := s.opts
 	// Watch before the first build, so nothing saved during it is lost.
 	var changes <-chan Change
 	if opts.FS == nil {
@@ -64,48 +119,14 @@ func (s *Server) serve(ctx context.Context, ln net.Listener) error {
 		changes = w.Changes()
 	}
 	s.Rebuild(nil)
-
-	srv := &http.Server{
-		Handler:           s.Handler(),
-		ReadHeaderTimeout: 10 * time.Second,
-		WriteTimeout:      time.Minute, // the event stream extends its own deadline
-		IdleTimeout:       time.Minute,
-		MaxHeaderBytes:    256 << 10,
+	if built != nil {
+		built()
 	}
-	srv.RegisterOnShutdown(s.hub.close)
-	served := make(chan error, 1)
-	go func() { served <- srv.Serve(ln) }()
-
 	b := &batcher{quiet: opts.Quiet, maxWait: opts.MaxWait, fullAfter: opts.FullAfter, build: func(c []string) { s.Rebuild(c) }}
-	loopCtx, stopLoop := context.WithCancel(ctx)
-	defer stopLoop()
-	loopDone := make(chan struct{})
-	go func() {
-		defer close(loopDone)
-		b.run(loopCtx, changes)
-	}()
-	fmt.Fprintf(opts.Log, "serving %s (press Ctrl-C to stop)\n", s.URL())
-	if opts.Ready != nil {
-		opts.Ready(s.URL())
-	}
-
-	var serveErr error
-	select {
-	case <-ctx.Done():
-	case serveErr = <-served:
-	}
-	deadline, cancel := context.WithTimeout(context.Background(), ShutdownTimeout-200*time.Millisecond)
+	b.run(ctx, changes)
+	deadline, cancel := context.WithTimeout(context.Background(), ShutdownTimeout-300*time.Millisecond)
 	defer cancel()
-	stopLoop()
-	<-loopDone
-	s.hub.close()
-	if err := srv.Shutdown(deadline); err != nil {
-		srv.Close()
-	}
 	b.wait(deadline) // a build in flight writes nothing; do not wait long
-	if serveErr != nil && !errors.Is(serveErr, http.ErrServerClosed) {
-		return serveErr
-	}
 	return nil
 }
 
