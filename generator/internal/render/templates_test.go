@@ -608,6 +608,9 @@ func TestToDiag(t *testing.T) {
 func TestNuHTMLChecker(t *testing.T) {
 	jar := os.Getenv("VNU_JAR")
 	if jar == "" {
+		if os.Getenv("BRIEFINGS_REQUIRE_BROWSER") == "1" { // set by .ci/run, which installs vnu-jar
+			t.Fatal("BRIEFINGS_REQUIRE_BROWSER=1 but VNU_JAR is not set: the Nu Html Checker must run")
+		}
 		t.Skip("set VNU_JAR to the path of vnu.jar to validate the default layouts")
 	}
 	tm := mustLoad(t, nil)
@@ -621,6 +624,13 @@ func TestNuHTMLChecker(t *testing.T) {
 			}
 			files = append(files, f)
 		}
+	}
+	for name, fv := range featureViews(t) {
+		f := filepath.Join(dir, "feature-"+name+".html")
+		if err := os.WriteFile(f, []byte(render(t, tm, fv.kind, fv.view)), 0o644); err != nil {
+			t.Fatal(err)
+		}
+		files = append(files, f)
 	}
 	slices.Sort(files)
 	cmd := exec.Command("java", append([]string{"-jar", jar, "--Werror", "--filterpattern", ".*(lang|language).*"}, files...)...)
