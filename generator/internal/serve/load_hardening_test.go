@@ -292,3 +292,67 @@ func waitFor(t *testing.T, what string, cond func() bool) {
 		time.Sleep(10 * time.Millisecond)
 	}
 }
+
+// TestMisbehavingClients covers the rest of checklist item 38: clients
+// that disconnect in the middle of a response, never read a large one, or
+// send half a request and stall must not stop or slow the server for
+// others, and never make it log an internal error.
+func TestMisbehavingClients(t *testing.T) {
+	fsys := siteFS(t)
+	fsys["content/dialogues/alpha/one.md"] = &fstest.MapFile{Data: fmt.Appendf(nil,
+		"---\ntitle: Alpha one\ndate: 2020-05-01\nround: 1\nparticipants: [Lee Ha-na]\n---\n%s\n", strings.Repeat("A long body. ", 200000))}
+	log := &logBuffer{}
+	ts := newHTTPServer(t, Options{FS: fsys, Log: log})
+	const big = "/dialogues/alpha/one/"
+	if res, body := ts.get(big); res.StatusCode != 200 || len(body) < 2<<20 {
+		t.Fatalf("big page: %s, %d bytes", res.Status, len(body))
+	}
+	var conns []net.Conn
+	dial := func() net.Conn {
+		c, err := net.Dial("tcp", ts.addr)
+		if err != nil {
+			t.Fatal(err)
+		}
+		conns = append(conns, c)
+		return c
+	}
+	defer func() {
+		for _, c := range conns {
+			c.Close()
+		}
+	}()
+	for i := range 20 {
+		switch i % 4 {
+		case 0: // reads a little, then hangs up
+			c := dial()
+			fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: %s\r\n\r\n", big, ts.addr)
+			buf := make([]byte, 512)
+			c.Read(buf)
+			c.Close()
+		case 1: // never reads a 2 MB response
+			c := dial()
+			if tc, ok := c.(*net.TCPConn); ok {
+				tc.SetReadBuffer(1)
+			}
+			fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: %s\r\n\r\n", big, ts.addr)
+		case 2: // half a request line, then silence (slowloris)
+			c := dial()
+			fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: %s\r\nX-Slow: ", big, ts.addr)
+		case 3: // a range request abandoned after the headers
+			c := dial()
+			fmt.Fprintf(c, "GET %s HTTP/1.1\r\nHost: %s\r\nRange: bytes=0-1000000\r\n\r\n", big, ts.addr)
+			c.Close()
+		}
+	}
+	// Everyone else is still served, the big page whole.
+	for i := range 30 {
+		p := []string{"/", "/about/", big, "/feed.xml", "/assets/style.css"}[i%5]
+		res, body := ts.get(p)
+		if res.StatusCode != 200 || len(body) == 0 {
+			t.Errorf("GET %s while misbehaving clients are connected: %s", p, res.Status)
+		}
+	}
+	if strings.Contains(log.String(), "internal error") {
+		t.Errorf("the server logged an internal error:\n%s", log)
+	}
+}
