@@ -34,6 +34,7 @@ import (
 
 	"github.com/chromedp/cdproto/emulation"
 	"github.com/chromedp/chromedp"
+	"github.com/chromedp/chromedp/kb"
 )
 
 // RequireEnv names the variable that turns missing browser tools from a
@@ -191,6 +192,12 @@ func (p *Tab) Media(media string) error {
 	return err
 }
 
+// PressTab presses the Tab key once, moving keyboard focus as a reader
+// would.
+func (p *Tab) PressTab() error {
+	return chromedp.Do(p.ctx, chromedp.KeyEvent(kb.Tab))
+}
+
 // Eval evaluates a JavaScript expression in the tab and decodes its value
 // (JSON) into T. A promise is awaited.
 func Eval[T any](p *Tab, expr string) (T, error) {
@@ -252,14 +259,28 @@ func (v Violation) String() string {
 	return b.String()
 }
 
+// ColourRules are the axe-core rules whose outcome depends on colours
+// alone; a page already checked in one colour scheme needs only these in
+// another (same DOM, other colours).
+var ColourRules = []string{"color-contrast", "link-in-text-block"}
+
 // Axe injects axe-core into the current page and runs every rule it runs
-// by default (WCAG 2.0–2.2 A and AA, and best practices), returning the
-// violations. Incomplete results (needing a human) are not returned.
-func (p *Tab) Axe() ([]Violation, error) {
+// by default (WCAG 2.0–2.2 A and AA, and best practices), or only the
+// rules named, returning the violations. Incomplete results (needing a
+// human) are not returned.
+func (p *Tab) Axe(rules ...string) ([]Violation, error) {
 	if err := chromedp.Do(p.ctx, chromedp.Evaluate[chromedp.Void](axeSource)); err != nil {
 		return nil, fmt.Errorf("injecting axe-core: %w", err)
 	}
-	vs, err := Eval[[]Violation](p, `axe.run(document, {resultTypes: ['violations']}).then(r => r.violations.map(v => ({
+	only := "[]"
+	if len(rules) > 0 {
+		b, err := json.Marshal(rules)
+		if err != nil {
+			return nil, err
+		}
+		only = string(b)
+	}
+	vs, err := Eval[[]Violation](p, `((only) => axe.run(document, only.length ? {resultTypes: ['violations'], runOnly: {type: 'rule', values: only}} : {resultTypes: ['violations']}))(`+only+`).then(r => r.violations.map(v => ({
   id: v.id, impact: v.impact || '', help: v.help, helpUrl: v.helpUrl,
   nodes: v.nodes.map(n => ({target: n.target, html: n.html, summary: n.failureSummary || ''}))
 })))`)
