@@ -261,7 +261,7 @@
       if (r.snippet) li.appendChild(marked(el('p', 'snippet'), r.snippet, set));
       list.appendChild(li);
     });
-    var what = p.q ? ' for “' + p.q + '”' : '';
+    var what = (p.q ? ' for “' + p.q + '”' : '') + (FIELDS.slice(1).some(function (f) { return p[f]; }) ? ' with the chosen filters' : '');
     if (res.total === 0) status.textContent = 'No rounds found' + what + '.';
     else if (res.pages <= 1) status.textContent = res.total + (res.total === 1 ? ' round' : ' rounds') + ' found' + what + '.';
     else status.textContent = 'Rounds ' + ((res.page - 1) * res.size + 1) + '–' + ((res.page - 1) * res.size + res.results.length) + ' of ' + res.total + what + ', page ' + res.page + ' of ' + res.pages + '.';
@@ -291,9 +291,9 @@
       if (mine !== seq) return;
       show(p, res);
       if (focus) status.focus();
-    }, function (err) {
+    }).catch(function (err) {
       if (mine !== seq) return;
-      status.textContent = 'The search index could not be loaded (' + err.message + '). Browse the archive instead.';
+      status.textContent = 'Search failed (' + err.message + '). The archive lists every round by year.';
     }).then(function () { if (mine === seq) list.removeAttribute('aria-busy'); });
   }
 

@@ -15,8 +15,8 @@ import (
 	"briefings/generator/internal/search"
 )
 
-// fixture builds testdata/fixture.txtar in memory and returns its output.
-func fixture(t *testing.T) fstest.MapFS {
+// fixtureSource is the site of testdata/fixture.txtar.
+func fixtureSource(t *testing.T) fstest.MapFS {
 	t.Helper()
 	a, err := txtar.ParseFile("testdata/fixture.txtar")
 	if err != nil {
@@ -26,6 +26,13 @@ func fixture(t *testing.T) fstest.MapFS {
 	for _, f := range a.Files {
 		src[f.Name] = &fstest.MapFile{Data: f.Data}
 	}
+	return src
+}
+
+// fixture builds testdata/fixture.txtar in memory and returns its output.
+func fixture(t *testing.T) fstest.MapFS {
+	t.Helper()
+	src := fixtureSource(t)
 	var mu sync.Mutex
 	out := fstest.MapFS{}
 	res := build.Render(build.Options{FS: src}, func(o render.Output) error {
@@ -100,7 +107,7 @@ func TestFixtureSite(t *testing.T) {
 		`<option value="han-seo-yeon">Han Seo-yeon (2)</option>`,
 		`<option value="southland">Southland (3)</option>`,
 		`<option value="fishing-quotas">Fishing quotas (3)</option>`,
-		`min="2019"`, `max="2023"`,
+		`id="search-from" name="from" inputmode="numeric" placeholder="2019"`, `id="search-to" name="to" inputmode="numeric" placeholder="2023"`,
 		`<noscript>`, `<a href="/fixture/archive/">archive</a>`,
 		`<label for="search-q">`, `role="status"`,
 		`<a href="/fixture/search/" aria-current="page">Search</a>`,
