@@ -38,6 +38,13 @@
 //   - Shutdown: a caller interrupted (Ctrl-C) calls Abort, which waits for
 //     writes in flight, removes the stage and releases the lock. Writes
 //     after Commit or Abort fail with ErrClosed.
+//   - With Options.Reuse, a file whose bytes equal the previous output's file
+//     at the same path is not written again: that file is hard-linked into the
+//     stage instead (see Stage.Write), so rebuilding an unchanged site is
+//     mostly reads. This is safe because no published or staged file is ever
+//     modified in place: every path of a stage is created once, and the
+//     previous output is only renamed and removed. A failed build still
+//     leaves the previous output byte-identical.
 //
 // Not promised: durability across power loss (files are not fsynced), and a
 // child process forked while a Stage is open briefly shares the lock
@@ -66,9 +73,11 @@
 package publish
 
 import (
+	"bytes"
 	"crypto/rand"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
 	"path"
@@ -76,6 +85,7 @@ import (
 	"sort"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"unicode/utf8"
 
 	"golang.org/x/text/unicode/norm"
@@ -98,6 +108,9 @@ type Options struct {
 	// WriteFile, when non-nil, replaces os.WriteFile for every file write
 	// (pages, copied files and the marker). Tests use it to inject failures.
 	WriteFile func(name string, data []byte, perm os.FileMode) error
+	// Reuse hard-links files of the previous output whose bytes are
+	// unchanged instead of writing them again (see Stage.Write).
+	Reuse bool
 }
 
 // Stage is one build being written. Write and CopyFS are safe for concurrent
@@ -113,6 +126,14 @@ type Stage struct {
 	// plainRename makes Commit use the rename-aside fallback even where
 	// RENAME_EXCHANGE works, so tests cover both paths.
 	plainRename bool
+
+	// prev is the previous output, for Options.Reuse; nil when there is
+	// none or reuse is off. filePerm is the mode a written file gets (0644
+	// after the umask), which a reused file must have too.
+	prev     *os.Root
+	filePerm fs.FileMode
+	reused   atomic.Int64
+	dirs     sync.Map // folders of the stage known to exist
 
 	io sync.RWMutex // Write holds it shared; Commit and Abort exclusively
 
@@ -172,8 +193,36 @@ func Begin(opts Options) (*Stage, error) {
 		lk.release()
 		return nil, fmt.Errorf("publish: creating staging folder: %w", err)
 	}
+	s.dirs.Store(s.dir, true)
+	if opts.Reuse {
+		s.openPrevious()
+	}
 	return s, nil
 }
+
+// openPrevious prepares reuse of the previous output: Out must be a folder
+// carrying the marker (CheckOut has refused anything else that is not
+// empty). Any problem just turns reuse off.
+func (s *Stage) openPrevious() {
+	if m, err := os.Lstat(filepath.Join(s.out, MarkerName)); err != nil || !m.Mode().IsRegular() {
+		return
+	}
+	// A folder made with 0755 shows the umask; a file written with 0644
+	// gets 0644 & that.
+	fi, err := os.Stat(s.dir)
+	if err != nil {
+		return
+	}
+	root, err := os.OpenRoot(s.out)
+	if err != nil {
+		return
+	}
+	s.prev, s.filePerm = root, 0o644&fi.Mode().Perm()
+}
+
+// Reused returns how many files were hard-linked from the previous output
+// instead of written.
+func (s *Stage) Reused() int { return int(s.reused.Load()) }
 
 // Out returns the absolute output folder the stage will replace.
 func (s *Stage) Out() string { return s.out }
@@ -222,7 +271,7 @@ func (s *Stage) removeLeftovers() error {
 		}
 	}
 	for _, n := range leftovers {
-		if err := os.RemoveAll(filepath.Join(s.parent, n)); err != nil {
+		if err := removeTree(filepath.Join(s.parent, n)); err != nil {
 			return fmt.Errorf("publish: removing leftover of an earlier run: %w", err)
 		}
 	}
@@ -235,6 +284,13 @@ var ErrClosed = errors.New("publish: stage already committed or aborted")
 // Write stores data at rel inside the stage. rel is a slash-separated path
 // relative to the output root, such as "dialogues/x/index.html". Parent
 // folders are created as needed. It is safe for concurrent use.
+//
+// With Options.Reuse, when the previous output holds a regular file at rel
+// with exactly these bytes and the mode a new file would get, that file is
+// hard-linked into the stage instead of written: the size is compared
+// first, then the bytes (reading the old file), and the link is kept only
+// if it names the very file that was compared. Where hard links are not
+// possible the file is written as usual.
 func (s *Stage) Write(rel string, data []byte) error {
 	s.io.RLock()
 	defer s.io.RUnlock()
@@ -242,13 +298,98 @@ func (s *Stage) Write(rel string, data []byte) error {
 		return err
 	}
 	full := filepath.Join(s.dir, filepath.FromSlash(rel))
-	if err := os.MkdirAll(filepath.Dir(full), 0o755); err != nil {
+	if err := s.mkdirs(filepath.Dir(full)); err != nil {
 		return s.fail(fmt.Errorf("publish: writing %s: %w", rel, err))
+	}
+	if s.prev != nil {
+		switch ok, err := s.reuse(rel, full, data); {
+		case err != nil:
+			return s.fail(fmt.Errorf("publish: writing %s: %w", rel, err))
+		case ok:
+			s.reused.Add(1)
+			return nil
+		}
 	}
 	if err := s.write(full, data, 0o644); err != nil {
 		return s.fail(fmt.Errorf("publish: writing %s: %w", rel, err))
 	}
 	return nil
+}
+
+// mkdirs creates dir and its parents inside the stage. Folders already
+// made are remembered, so the usual case (a new page folder whose parent
+// exists) is one mkdir call instead of MkdirAll's stat, stat, mkdir.
+func (s *Stage) mkdirs(dir string) error {
+	if _, ok := s.dirs.Load(dir); ok {
+		return nil
+	}
+	if err := os.Mkdir(dir, 0o755); err != nil {
+		// The parent is missing, or dir exists (made by another writer):
+		// MkdirAll handles both and checks that dir is a folder.
+		if err := os.MkdirAll(dir, 0o755); err != nil {
+			return err
+		}
+	}
+	s.dirs.Store(dir, true)
+	return nil
+}
+
+// reuse hard-links the previous output's file at rel to full when its bytes
+// are data. It reports false, with no error, when the file cannot be reused
+// and must be written; an error means full could not be cleaned up.
+func (s *Stage) reuse(rel, full string, data []byte) (bool, error) {
+	// Opening through the root refuses symlinks that lead out of Out.
+	f, err := s.prev.Open(filepath.FromSlash(rel))
+	if err != nil {
+		return false, nil
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Size() != int64(len(data)) || fi.Mode().Perm() != s.filePerm {
+		return false, nil
+	}
+	if same, err := sameBytes(f, data); err != nil || !same {
+		return false, nil
+	}
+	if err := os.Link(filepath.Join(s.out, filepath.FromSlash(rel)), full); err != nil {
+		return false, nil // no hard links here (or the file just went away)
+	}
+	// The path may have been swapped for another file, or be a symlink
+	// (link(2) links the symlink itself): keep the link only if it is the
+	// regular file whose bytes were compared.
+	if lfi, err := os.Lstat(full); err == nil && lfi.Mode().IsRegular() && os.SameFile(fi, lfi) {
+		return true, nil
+	}
+	if err := os.Remove(full); err != nil {
+		// Writing through a stray link could change a file outside the
+		// stage: fail instead.
+		return false, err
+	}
+	return false, nil
+}
+
+// bufPool holds read buffers for sameBytes.
+var bufPool = sync.Pool{New: func() any { b := make([]byte, 64<<10); return &b }}
+
+// sameBytes reports whether f, read from its current offset to the end,
+// holds exactly data.
+func sameBytes(f *os.File, data []byte) (bool, error) {
+	bp := bufPool.Get().(*[]byte)
+	defer bufPool.Put(bp)
+	buf := *bp
+	for {
+		n, err := io.ReadFull(f, buf[:min(len(buf), len(data)+1)])
+		if !bytes.Equal(buf[:n], data[:min(n, len(data))]) || n > len(data) {
+			return false, nil
+		}
+		data = data[n:]
+		switch {
+		case err == io.EOF || err == io.ErrUnexpectedEOF:
+			return len(data) == 0, nil
+		case err != nil:
+			return false, err
+		}
+	}
 }
 
 // fail records err as a sticky failure and returns it.
@@ -447,8 +588,16 @@ func (s *Stage) Commit() error {
 		s.discard()
 		return fmt.Errorf("publish: replacing %s: %w", s.out, err)
 	}
+	s.closePrevious()
 	s.lock.release()
 	return nil
+}
+
+func (s *Stage) closePrevious() {
+	if s.prev != nil {
+		s.prev.Close()
+		s.prev = nil
+	}
 }
 
 // swap puts the stage in place of Out. On success whatever was at Out is
@@ -471,7 +620,7 @@ func (s *Stage) swap() error {
 		err = exchange(s.dir, s.out)
 	}
 	if err == nil {
-		_ = os.RemoveAll(s.dir) // the previous output, now at the staging name
+		_ = removeTree(s.dir) // the previous output, now at the staging name
 		return nil
 	}
 	if !errors.Is(err, errUnsupported) {
@@ -487,7 +636,7 @@ func (s *Stage) swap() error {
 		}
 		return err
 	}
-	_ = os.RemoveAll(old)
+	_ = removeTree(old)
 	return nil
 }
 
@@ -507,6 +656,7 @@ func (s *Stage) Abort() {
 
 // discard removes the staging folder and releases the lock.
 func (s *Stage) discard() {
-	_ = os.RemoveAll(s.dir)
+	s.closePrevious()
+	_ = removeTree(s.dir)
 	s.lock.release()
 }
