@@ -59,6 +59,9 @@ type Stats struct {
 	Bytes    int64
 	Stages   []StageTime
 	Duration time.Duration
+	// Reused counts files whose bytes equalled the previous output's, so
+	// they were hard-linked instead of written (Build only).
+	Reused int
 }
 
 // Result is the outcome of a run.
@@ -285,7 +288,9 @@ func run(opts Options, write bool) Result {
 		p.renderLoaded(nil) // still report template and link errors
 		return p.result()
 	}
-	stage, err := publish.Begin(publish.Options{Out: opts.Out, Source: opts.Source, WriteFile: opts.WriteFile})
+	// Reuse: files whose bytes did not change are hard-linked from the
+	// previous output, so rebuilding an unchanged site writes almost nothing.
+	stage, err := publish.Begin(publish.Options{Out: opts.Out, Source: opts.Source, WriteFile: opts.WriteFile, Reuse: true})
 	if err != nil {
 		res := p.result()
 		res.Err = err
@@ -307,5 +312,7 @@ func run(opts Options, write bool) Result {
 		return res
 	}
 	p.stage("write")
-	return p.result()
+	res := p.result()
+	res.Stats.Reused = stage.Reused()
+	return res
 }
