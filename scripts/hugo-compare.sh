@@ -4,6 +4,11 @@
 #
 #   scripts/hugo-compare.sh [ROUNDS]        (default 10000; SEED=1, WORK=<temp dir>)
 #
+# CORPUS=<dir> converts an existing corpus instead of generating one, and
+# PREPARE_ONLY=1 stops once the Hugo site is written to $WORK/hugo (the
+# benchmark command, go run ./generator/internal/bench, uses both and times
+# hugo itself, side by side with the generator).
+#
 # Needs hugo (Debian: apt-get install -y hugo, 0.111.x) and GNU time at
 # /usr/bin/time. Installing Debian's hugo also installs Go 1.19 as
 # /usr/bin/go, so this script puts /usr/local/go/bin first on PATH.
@@ -18,7 +23,7 @@ WORK=${WORK:-$(mktemp -d /tmp/hugo-compare.XXXXXX)}
 export PATH=/usr/local/go/bin:$PATH
 
 command -v hugo >/dev/null || { echo "hugo not found: apt-get update && apt-get install -y hugo" >&2; exit 1; }
-[ -x /usr/bin/time ] || { echo "/usr/bin/time not found: apt-get install -y time" >&2; exit 1; }
+[ -n "${PREPARE_ONLY:-}" ] || [ -x /usr/bin/time ] || { echo "/usr/bin/time not found: apt-get install -y time" >&2; exit 1; }
 case "$(go version)" in
 *go1.26*) ;;
 *) echo "warning: $(command -v go) is $(go version); the module wants go1.26" >&2 ;;
@@ -31,13 +36,19 @@ mkdir -p "$WORK/bin"
 	./generator/internal/bench/hugoconv \
 	./generator/internal/bench/iofloor/cmd/iofloor)
 
-rm -rf "$WORK/corpus" "$WORK/hugo" "$WORK/public" "$WORK/floor" "$WORK/hugocache"
-"$WORK/bin/corpusgen" -rounds "$ROUNDS" -seed "$SEED" -out "$WORK/corpus"
-"$WORK/bin/hugoconv" -in "$WORK/corpus" -out "$WORK/hugo"
+rm -rf "$WORK/hugo" "$WORK/public" "$WORK/floor" "$WORK/hugocache"
+if [ -n "${CORPUS:-}" ]; then
+	CORPUS=$(cd "$CORPUS" && pwd)
+else
+	CORPUS=$WORK/corpus
+	rm -rf "$CORPUS"
+	"$WORK/bin/corpusgen" -rounds "$ROUNDS" -seed "$SEED" -out "$CORPUS"
+fi
+"$WORK/bin/hugoconv" -in "$CORPUS" -out "$WORK/hugo"
 
 S=$WORK/hugo
-BASE_URL=$(sed -n 's/^base_url: *//p' "$WORK/corpus/config.yaml")
-TITLE=$(sed -n 's/^title: *//p' "$WORK/corpus/config.yaml")
+BASE_URL=$(sed -n 's/^base_url: *//p' "$CORPUS/config.yaml")
+TITLE=$(sed -n 's/^title: *//p' "$CORPUS/config.yaml")
 cat >"$S/hugo.toml" <<EOF
 baseURL = "$BASE_URL"
 title = "$TITLE"
@@ -148,6 +159,11 @@ cat >"$S/layouts/dialogues/single.html" <<'EOF'
 </article>{{ end }}
 EOF
 
+if [ -n "${PREPARE_ONLY:-}" ]; then
+	echo "hugo site ready: $S"
+	exit 0
+fi
+
 echo "hugo $(hugo version | awk '{print $2}') building $ROUNDS rounds…"
 /usr/bin/time -v -o "$WORK/hugo-time.txt" \
 	hugo --quiet --source "$S" --destination "$WORK/public" --cacheDir "$WORK/hugocache" >"$WORK/hugo-log.txt" 2>&1 ||
@@ -166,4 +182,4 @@ CPU=$(sed -n 's/.*Percent of CPU this job got: //p' "$WORK/hugo-time.txt")
 echo "== hugo: wall $WALL, peak RSS $((RSS_KB / 1024)) MiB ($RSS_KB KB), output $FILES files ($HTML html), $BYTES bytes"
 echo "== hugo: cpu user ${USER_S}s sys ${SYS_S}s ($CPU of one core); load average now: $(cut -d' ' -f1-3 /proc/loadavg)"
 echo "== I/O floor for $FILES files, $BYTES bytes:"
-"$WORK/bin/iofloor" -corpus "$WORK/corpus" -out "$WORK/floor" -files "$FILES" -bytes "$BYTES"
+"$WORK/bin/iofloor" -corpus "$CORPUS" -out "$WORK/floor" -files "$FILES" -bytes "$BYTES"
