@@ -6,6 +6,7 @@ import (
 	"encoding/hex"
 	"encoding/json"
 	"fmt"
+	"regexp"
 	"strings"
 
 	"briefings/generator/internal/link"
@@ -61,8 +62,13 @@ func (r *renderer) citation(rd *link.Round) Citation {
 	if err := enc.Encode([]cslItem{item}); err != nil {
 		csl.Reset() // strings and ints always encode
 	}
-	return Citation{Plain: plain.String(), BibTeX: bib.String(), CSLJSON: strings.TrimSpace(csl.String())}
+	cslText := datePartsRE.ReplaceAllString(strings.TrimSpace(csl.String()), `"date-parts": [[$1, $2, $3]]`)
+	return Citation{Plain: plain.String(), BibTeX: bib.String(), CSLJSON: cslText}
 }
+
+// datePartsRE matches an indented date-parts array, which reads better on
+// one line.
+var datePartsRE = regexp.MustCompile(`"date-parts": \[\s*\[\s*(\d+),\s*(\d+),\s*(\d+)\s*\]\s*\]`)
 
 // cslItem is one CSL-JSON item (Citation Style Language 1.0.2 variables).
 type cslItem struct {
