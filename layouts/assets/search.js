@@ -35,11 +35,11 @@
     }
     for (var ch of normalize(s)) {
       if (!WORD.test(ch)) { flush(); continue; }
-      var c = CJK.test(ch);
-      if (MARK.test(ch) && seg.length > 0) c = cjk;
-      if (seg.length > 0 && c !== cjk) flush();
+      var c = CJK.test(ch), mark = seg.length > 0 && MARK.test(ch);
+      if (mark) c = cjk;
+      if (seg.length > 0 && c !== cjk) { flush(); mark = false; }
       cjk = c;
-      seg.push(ch);
+      if (cjk && mark) seg[seg.length - 1] += ch; else seg.push(ch); // a CJK character keeps its marks
     }
     flush();
     return out;

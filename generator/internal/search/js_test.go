@@ -67,6 +67,7 @@ var tokenTable = []string{
 	"हिन्दी", "Ελληνικά", "Ukraine Україна", "x\u0301\u0302y", "\u0301lead mark", "مرحبا بالعالم",
 	"Tiếng Việt", "Ağrı Dağı", "Œ", "ǅungla", "Ⅻ 10⁵", strings.Repeat("long", 15), "",
 	"Chun Young-hee (전영희) met Julie Turner; 15 April 2024.",
+	"ﾂֿシ", "か\u3099き", "漢\u0301字\u0302語", // marks inside CJK runs (found by FuzzTokens)
 }
 
 func TestTokensMatchJS(t *testing.T) {

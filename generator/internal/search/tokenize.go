@@ -94,8 +94,9 @@ func isCJK(r rune) bool {
 // Tokens splits s into the terms the index stores, in order, with
 // repeats: Normalize, then runs of letters, numbers and marks, each run cut
 // where it passes between CJK and other scripts (a mark stays with the
-// letter before it). A CJK part of one character is a token; a longer one
-// gives its overlapping character bigrams (전영희 → 전영, 영희). Another
+// letter before it). A CJK part of one character (a letter and the marks
+// after it) is a token; a longer one gives its overlapping character
+// bigrams (전영희 → 전영, 영희). Another
 // part is a token when it has at least two characters or is a number
 // (a lone Latin letter such as the s of "Korea's" is not). Tokens are cut
 // to MaxTokenRunes. Stop words are not removed here (see Stopwords).
@@ -111,11 +112,11 @@ func forTokens(n string, f func(string)) {
 	start, count, cut := -1, 0, 0 // the part's first byte, runes, byte end of its first MaxTokenRunes runes
 	var first rune
 	cjk := false
-	var offs []int // rune starts of a CJK part
+	var offs []int // where the characters of a CJK part start (a mark belongs to the letter before it)
 	flush := func(end int) {
 		switch {
 		case start < 0:
-		case cjk && count == 1:
+		case cjk && len(offs) == 1:
 			f(n[start:end])
 		case cjk:
 			offs = append(offs, end)
@@ -136,17 +137,19 @@ func forTokens(n string, f func(string)) {
 			continue
 		}
 		c := isCJK(r)
-		if count > 0 && r >= utf8.RuneSelf && unicode.IsMark(r) {
+		mark := count > 0 && r >= utf8.RuneSelf && unicode.IsMark(r)
+		if mark {
 			c = cjk
 		}
 		if count > 0 && c != cjk {
 			flush(i)
+			mark = false
 		}
 		if count == 0 {
 			start, first = i, r
 		}
 		cjk = c
-		if cjk {
+		if cjk && !mark {
 			offs = append(offs, i)
 		}
 		count++

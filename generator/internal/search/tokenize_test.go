@@ -46,6 +46,8 @@ func TestTokens(t *testing.T) {
 		{"김민준은 말했다", []string{"김민", "민준", "준은", "말했", "했다"}},
 		{"北朝鮮の人権", []string{"北朝", "朝鮮", "鮮の", "の人", "人権"}},
 		{"KOREA한국", []string{"korea", "한국"}},
+		{"ﾂ\u05bfシ", []string{"ツ\u05bfシ"}}, // a mark stays with its CJK letter
+		{"漢\u0301", []string{"漢\u0301"}},
 		{"Seo-eun", []string{"seo", "eun"}},
 		{"e-mail@example.org", []string{"mail", "example", "org"}},
 		{strings.Repeat("x", 50), []string{strings.Repeat("x", MaxTokenRunes)}},
