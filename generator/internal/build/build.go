@@ -91,7 +91,8 @@ func Build(opts Options) Result {
 
 // Render runs read → render and hands every output file to emit; it is
 // Check with access to the bytes (tests, the dev server).
-func Render(opts Options, emit render.EmitFunc) Result {
+func Render(opts Options, emit render.EmitFunc) (res Result) {
+	defer recoverInto(&res)
 	p := newPipeline(opts)
 	p.render(emit)
 	return p.result()
@@ -266,7 +267,20 @@ func (p *pipeline) result() Result {
 	}}
 }
 
-func run(opts Options, write bool) Result {
+// recoverInto is the last net under the stages that have no per-file
+// recover of their own (reading, cross-file checks, linking, publishing):
+// a panic there becomes an "internal" error diagnostic instead of a crash
+// with a stack trace, so no panic reaches the user. Per-file work (decoding,
+// Markdown, templates) recovers closer to the file and names it.
+func recoverInto(res *Result) {
+	if p := recover(); p != nil {
+		res.Diagnostics = append(res.Diagnostics, diag.Diagnostic{Severity: diag.Error, Code: "internal",
+			Message: fmt.Sprintf("internal error (please report): %v", p)})
+	}
+}
+
+func run(opts Options, write bool) (res Result) {
+	defer recoverInto(&res)
 	if opts.Out == "" {
 		opts.Out = filepath.Join(opts.Source, "public")
 	}
@@ -296,6 +310,7 @@ func run(opts Options, write bool) Result {
 		res.Err = err
 		return res
 	}
+	defer stage.Abort() // after a panic; a no-op after Commit
 	p.renderLoaded(func(o render.Output) error { return stage.Write(o.Path, o.Data) })
 	if !p.failed() && p.site.Static != nil {
 		if err := stage.CopyFS(p.site.Static, ""); err != nil {
@@ -312,7 +327,7 @@ func run(opts Options, write bool) Result {
 		return res
 	}
 	p.stage("write")
-	res := p.result()
+	res = p.result()
 	res.Stats.Reused = stage.Reused()
 	return res
 }
