@@ -19,7 +19,7 @@ package markdown
 //     path is confined to one paragraph, the parser's worst case is then
 //     linear in the body size (about 0.1 s per 32 KB paragraph).
 //  2. Deadline. Render and RenderInline run the parser and chroma on a
-//     goroutine and wait at most Options.Budget (DefaultBudget, 2 s). On
+//     goroutine and wait at most Options.Budget (DefaultBudget, 10 s). On
 //     expiry they return an escaped plain rendering with a "render-timeout"
 //     error. The abandoned goroutine cannot be stopped; it runs to
 //     completion (bounded by 1.) and its result is dropped. It never calls
@@ -40,7 +40,7 @@ import (
 
 // DefaultBudget is how long one Render or RenderInline call may take when
 // Options.Budget is zero.
-const DefaultBudget = 2 * time.Second
+const DefaultBudget = 10 * time.Second
 
 // maxParagraph is the longest run of non-blank lines (outside fenced code)
 // or inline text handed to goldmark.
