@@ -172,6 +172,16 @@ func (s *site) files(prefix string, ok func(string) bool) []string {
 	return out
 }
 
+// static lists the files of static/ as a build must: relative to static/,
+// sorted.
+func (s *site) static() []string {
+	var out []string
+	for _, p := range s.files("static/", nil) {
+		out = append(out, strings.TrimPrefix(p, "static/"))
+	}
+	return out
+}
+
 func (s *site) pick(list []string) (string, bool) {
 	if len(list) == 0 {
 		return "", false
@@ -551,7 +561,7 @@ func fullBuild(opts build.Options) (map[string][]byte, build.Result) {
 }
 
 // diff describes how a snapshot differs from a full build ("" if equal).
-func diff(snap build.Snapshot, full map[string][]byte, res build.Result) string {
+func diff(snap build.Snapshot, full map[string][]byte, res build.Result, static []string) string {
 	var b strings.Builder
 	got, want := diagText(snap.Diagnostics), diagText(res.Diagnostics)
 	if got != want {
@@ -562,6 +572,9 @@ func diff(snap build.Snapshot, full map[string][]byte, res build.Result) string 
 	}
 	if res.Failed() {
 		return b.String() // a failed build's files are never served
+	}
+	if !slices.Equal(snap.StaticFiles, static) {
+		fmt.Fprintf(&b, "static files %q, want %q\n", snap.StaticFiles, static)
 	}
 	var names []string
 	for p := range full {
@@ -622,7 +635,7 @@ func TestSessionProperty(t *testing.T) {
 			sess := build.NewSession(build.Options{FS: s.fsys})
 			snap := sess.Rebuild(nil)
 			full, res := fullBuild(build.Options{FS: s.fsys})
-			if d := diff(snap, full, res); d != "" {
+			if d := diff(snap, full, res, s.static()); d != "" {
 				t.Fatalf("first build: %s", d)
 			}
 			var history []string
@@ -633,7 +646,7 @@ func TestSessionProperty(t *testing.T) {
 				snap := sess.Rebuild(changed)
 				reused += snap.Reused
 				full, res := fullBuild(build.Options{FS: s.fsys})
-				if d := diff(snap, full, res); d != "" {
+				if d := diff(snap, full, res, s.static()); d != "" {
 					t.Fatalf("seed %d, after\n%s\nincremental build differs from a full build:\n%s", n, strings.Join(history, "\n"), d)
 				}
 			}
@@ -711,11 +724,12 @@ func TestSessionPropertyThroughWatcher(t *testing.T) {
 		history = append(history, fmt.Sprintf("step %d: %s", i, strings.Join(what, "; ")))
 		flush()
 		full, res := fullBuild(opts)
+		static := s.static()
 		wctx, wcancel := context.WithTimeout(context.Background(), 30*time.Second)
-		info, err := srv.WaitBuild(wctx, func(b serve.BuildInfo) bool { return diff(b.Snapshot, full, res) == "" })
+		info, err := srv.WaitBuild(wctx, func(b serve.BuildInfo) bool { return diff(b.Snapshot, full, res, static) == "" })
 		wcancel()
 		if err != nil {
-			t.Fatalf("after\n%s\nthe served build never equalled a full build:\n%s", strings.Join(history, "\n"), diff(info.Snapshot, full, res))
+			t.Fatalf("after\n%s\nthe served build never equalled a full build:\n%s", strings.Join(history, "\n"), diff(info.Snapshot, full, res, static))
 		}
 	}
 }
