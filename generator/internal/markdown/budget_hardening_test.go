@@ -10,7 +10,7 @@ import (
 )
 
 // guard fails the test when f has not returned within 30 s. It is a hang
-// detector, not a timing assertion: the budgets are 2 s, and the figures are
+// detector, not a timing assertion: the budget is 10 s, and the figures are
 // logged for docs/reliability.md.
 func guard(t *testing.T, what string, f func()) time.Duration {
 	t.Helper()
