@@ -151,12 +151,25 @@ func (p *pipeline) load() bool {
 	if !cfgOK {
 		return false
 	}
-	site, ds := source.Read(p.opts.FS, int64(p.cfg.Limits.FrontMatterBytes+p.cfg.Limits.BodyBytes+8), p.memo.reuse())
+	maxFile := int64(p.cfg.Limits.FrontMatterBytes + p.cfg.Limits.BodyBytes + 8)
+	copts := content.Options{Limits: p.cfg.Limits}
+	var site *source.Site
+	var ds []diag.Diagnostic
+	if p.memo == nil {
+		// A one-off run lists content/ here and reads each file in the
+		// parse workers; bodies stay in their files until rendered, so
+		// memory does not grow with the bytes of the archive.
+		site, ds = source.List(p.opts.FS, maxFile)
+		copts.Read = func(path string) ([]byte, error) { return fs.ReadFile(p.opts.FS, path) }
+		copts.LazyBodies = true
+	} else {
+		site, ds = source.Read(p.opts.FS, maxFile, p.memo.reuse())
+	}
 	p.diags.Append(ds...)
 	p.site = site
 	p.stage("read")
 
-	cs, ds := content.Assemble(p.memo.parse(site.Content, content.Options{Limits: p.cfg.Limits}))
+	cs, ds := content.Assemble(p.memo.parse(site.Content, copts))
 	p.diags.Append(ds...)
 	p.stage("parse")
 

@@ -46,10 +46,11 @@ func externalLinks(a *link.Archive, cfg config.Config) []ExternalLink {
 		}
 	}
 	body := func(file string, b content.Markdown) {
-		if len(b.Text) == 0 {
+		text, err := b.Bytes() // a failure is reported by rendering
+		if err != nil || len(text) == 0 {
 			return
 		}
-		for _, l := range md.Render(b.Text, b.Line, nil).Links {
+		for _, l := range md.Render(text, b.Line, nil).Links {
 			add(l.Dest, diag.Pos{File: file, Line: l.Line})
 		}
 	}

@@ -80,8 +80,8 @@ Body
 	if len(r.Sources) != 1 || r.Sources[0].URL != "https://example.org/a" || r.Sources[0].Date.String() != "2024-04-16" {
 		t.Errorf("sources = %+v", r.Sources)
 	}
-	if r.Body.Line != 29 || string(r.Body.Text) != "Body\n" {
-		t.Errorf("body at line %d: %q", r.Body.Line, r.Body.Text)
+	if text, err := r.Body.Bytes(); r.Body.Line != 29 || string(text) != "Body\n" || err != nil {
+		t.Errorf("body at line %d: %q, %v", r.Body.Line, text, err)
 	}
 	if r.Participants[1].Pos.Line != 12 {
 		t.Errorf("participant 2 at line %d, want 12", r.Participants[1].Pos.Line)

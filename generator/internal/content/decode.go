@@ -19,6 +19,13 @@ import (
 // Options configure decoding.
 type Options struct {
 	Limits frontmatter.Limits
+	// Read reads a file whose File.Data is nil. ParseFiles then reads each
+	// file in the worker that decodes it, so the whole site is never in
+	// memory at once.
+	Read func(path string) ([]byte, error)
+	// LazyBodies leaves Markdown bodies in their files (Markdown.Bytes reads
+	// them again through Read, checking they did not change). Needs Read.
+	LazyBodies bool
 }
 
 // Fields allowed in each kind of file; README.md and docs/editors.md
@@ -167,11 +174,22 @@ func parseOne(f File, opts Options) (value any, diags []diag.Diagnostic) {
 	if k == kindInvalid {
 		return nil, []diag.Diagnostic{{Pos: diag.Pos{File: f.Path, Line: 1}, Severity: diag.Error, Code: "bad-location", Message: why}}
 	}
-	doc, ds := frontmatter.Parse(f.Path, f.Data, opts.Limits)
+	data := f.Data
+	if data == nil && opts.Read != nil {
+		b, err := opts.Read(f.Path)
+		if err != nil {
+			return nil, []diag.Diagnostic{{Pos: diag.Pos{File: f.Path}, Severity: diag.Error, Code: "unreadable", Message: fmt.Sprintf("cannot read: %v", unwrapPath(err))}}
+		}
+		data = b
+	}
+	doc, ds := frontmatter.Parse(f.Path, data, opts.Limits)
 	if diag.HasErrors(ds) {
 		return nil, ds
 	}
 	d := &decoder{file: f.Path, diags: ds}
+	if opts.LazyBodies && opts.Read != nil {
+		d.read = opts.Read
+	}
 	switch k {
 	case kindDialogue:
 		value = d.dialogue(doc)
@@ -194,6 +212,7 @@ func parseOne(f File, opts Options) (value any, diags []diag.Diagnostic) {
 type decoder struct {
 	file  string
 	diags []diag.Diagnostic
+	read  func(string) ([]byte, error) // set: leave bodies in the file
 }
 
 func (d *decoder) add(ds ...diag.Diagnostic) { d.diags = append(d.diags, ds...) }
@@ -263,7 +282,10 @@ func (d *decoder) date(field string, n *yaml.Node) Date {
 }
 
 func (d *decoder) body(doc frontmatter.Doc) Markdown {
-	return Markdown{Text: doc.Body, Line: doc.BodyLine}
+	if d.read == nil {
+		return NewMarkdown(doc.Body, doc.BodyLine)
+	}
+	return Markdown{Line: doc.BodyLine, lazy: newLazyText(d.file, doc.Body, d.read)}
 }
 
 // fileSlug is the slug of a file or folder name, or an error when the name

@@ -53,11 +53,35 @@ func sign(n int) int {
 	return 0
 }
 
-// Markdown is a body or inline text with the file line of its first line, so
-// rendering problems can be reported at file positions.
+// Markdown is a body with the file line of its first line, so rendering
+// problems can be reported at file positions. Its text is read with Bytes:
+// with Options.LazyBodies the parser leaves it in its file and Bytes reads
+// it again, so a build does not hold every body of the archive in memory.
 type Markdown struct {
-	Text []byte
 	Line int
+	text []byte
+	lazy *lazyText // set when the text was left in its file
+}
+
+// NewMarkdown returns a body held in memory.
+func NewMarkdown(text []byte, line int) Markdown { return Markdown{Line: line, text: text} }
+
+// Bytes returns the text of the body. For a body left in its file it reads
+// the file again (through Options.Read) and fails when the file cannot be
+// read or no longer holds the same body: it changed during the build.
+func (m Markdown) Bytes() ([]byte, error) {
+	if m.lazy == nil {
+		return m.text, nil
+	}
+	return m.lazy.load()
+}
+
+// Size is the length of the text in bytes, known without reading it.
+func (m Markdown) Size() int {
+	if m.lazy == nil {
+		return len(m.text)
+	}
+	return m.lazy.size
 }
 
 // Ref is a reference to a participant or topic as an editor wrote it:

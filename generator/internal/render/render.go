@@ -11,11 +11,11 @@
 package render
 
 import (
+	"bytes"
 	"fmt"
 	"html/template"
 	"runtime"
 	"sort"
-	"strings"
 	"sync"
 
 	"briefings/generator/internal/config"
@@ -212,10 +212,15 @@ func (r *renderer) jobs() []job {
 
 // markdown renders a body of file, reporting problems at file positions.
 func (r *renderer) markdown(file string, body content.Markdown) template.HTML {
-	if len(strings.TrimSpace(string(body.Text))) == 0 {
+	text, err := body.Bytes() // may read the file again (content.Options.LazyBodies)
+	if err != nil {
+		r.add(diag.Diagnostic{Pos: diag.Pos{File: file, Line: body.Line}, Severity: diag.Error, Code: "unreadable", Message: err.Error()})
 		return ""
 	}
-	res := r.renderMarkdown(mdKey{file: file, line: body.Line}, body.Text)
+	if len(bytes.TrimSpace(text)) == 0 {
+		return ""
+	}
+	res := r.renderMarkdown(mdKey{file: file, line: body.Line}, text)
 	return trustedHTML(res.HTML)
 }
 

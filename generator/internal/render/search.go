@@ -80,7 +80,8 @@ func (r *renderer) searchDoc(rd *link.Round) search.Doc {
 		Summary:   rd.Summary,
 		Dialogues: []string{rd.Dialogue.Slug},
 	}
-	body := search.MarkdownText(string(rd.Body.Text))
+	text, _ := rd.Body.Bytes() // a failure is reported by the round's page
+	body := search.MarkdownText(string(text))
 	d.Body, d.Snippet = body, rd.Summary
 	if d.Snippet == "" {
 		d.Snippet = body

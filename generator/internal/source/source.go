@@ -58,6 +58,18 @@ type Reuse func(path string) ([]byte, bool)
 // Read reads the site. maxFile bounds the size of one content file (larger
 // files are reported, not read); 0 means no bound. reuse may be nil.
 func Read(fsys fs.FS, maxFile int64, reuse Reuse) (*Site, []diag.Diagnostic) {
+	return read(fsys, maxFile, reuse, true)
+}
+
+// List is Read without reading content files: Site.Content lists them (with
+// the same checks, sizes included) and their Data is nil, for a caller that
+// reads each file when it decodes it (content.Options.Read), so the whole
+// site is never in memory at once.
+func List(fsys fs.FS, maxFile int64) (*Site, []diag.Diagnostic) {
+	return read(fsys, maxFile, nil, false)
+}
+
+func read(fsys fs.FS, maxFile int64, reuse Reuse, load bool) (*Site, []diag.Diagnostic) {
 	s := &Site{}
 	var ds []diag.Diagnostic
 	errAt := func(file, code, format string, args ...any) {
@@ -143,6 +155,10 @@ func Read(fsys fs.FS, maxFile int64, reuse Reuse) (*Site, []diag.Diagnostic) {
 				errAt(p, "too-large", "file exceeds %d bytes (limits front_matter_bytes + body_bytes in config.yaml)", maxFile)
 				return
 			}
+		}
+		if !load {
+			s.Content = append(s.Content, content.File{Path: p})
+			return
 		}
 		b, err := fs.ReadFile(fsys, p)
 		if err != nil {
