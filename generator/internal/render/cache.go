@@ -8,6 +8,7 @@ import (
 	"sync"
 
 	"briefings/generator/internal/markdown"
+	"briefings/generator/internal/search"
 )
 
 // Cache lets repeated renders of a changing archive (the dev server) reuse
@@ -24,6 +25,10 @@ type Cache struct {
 	gen   uint64
 	pages map[string]pageEntry
 	md    map[mdKey]*mdEntry
+	outs  map[string]pageEntry // feeds and data files, by path
+	text  map[string]*textEntry
+	// search keeps each round's index analysis between rebuilds.
+	search *search.Memo
 
 	// Rendered and Reused count the pages of the latest render.
 	Rendered, Reused int
@@ -54,7 +59,60 @@ type resolvedLink struct {
 
 // NewCache returns an empty cache.
 func NewCache() *Cache {
-	return &Cache{seed: maphash.MakeSeed(), pages: map[string]pageEntry{}, md: map[mdKey]*mdEntry{}}
+	return &Cache{seed: maphash.MakeSeed(), pages: map[string]pageEntry{}, md: map[mdKey]*mdEntry{},
+		outs: map[string]pageEntry{}, text: map[string]*textEntry{}, search: search.NewMemo()}
+}
+
+type textEntry struct {
+	src []byte
+	out string
+	gen uint64
+}
+
+// markdownText memoises search.MarkdownText of one file's body: reused
+// only when the body's bytes are unchanged.
+func (c *Cache) markdownText(file string, src []byte) string {
+	c.mu.Lock()
+	e, ok := c.text[file]
+	if ok && bytes.Equal(e.src, src) {
+		e.gen = c.gen
+		c.mu.Unlock()
+		return e.out
+	}
+	c.mu.Unlock()
+	out := search.MarkdownText(string(src))
+	c.mu.Lock()
+	c.text[file] = &textEntry{src: src, out: out, gen: c.gen}
+	c.mu.Unlock()
+	return out
+}
+
+// output returns the bytes of a non-page output file (a feed, a data
+// file) from its typed value v: reused when the hash of v is unchanged,
+// else made by encode. With a nil cache it just encodes.
+func (c *Cache) output(path string, v any, encode func() []byte) []byte {
+	if c == nil {
+		return encode()
+	}
+	var h maphash.Hash
+	h.SetSeed(c.seed)
+	h.WriteString(path)
+	hashValue(&h, reflect.ValueOf(v))
+	sum := h.Sum64()
+	c.mu.Lock()
+	e, ok := c.outs[path]
+	if ok && e.hash == sum {
+		e.gen = c.gen
+		c.outs[path] = e
+		c.mu.Unlock()
+		return e.data
+	}
+	c.mu.Unlock()
+	data := encode()
+	c.mu.Lock()
+	c.outs[path] = pageEntry{hash: sum, data: data, gen: c.gen}
+	c.mu.Unlock()
+	return data
 }
 
 func (c *Cache) begin() {
@@ -76,6 +134,16 @@ func (c *Cache) end() {
 	for k, e := range c.md {
 		if e.gen != c.gen {
 			delete(c.md, k)
+		}
+	}
+	for k, e := range c.outs {
+		if e.gen != c.gen {
+			delete(c.outs, k)
+		}
+	}
+	for k, e := range c.text {
+		if e.gen != c.gen {
+			delete(c.text, k)
 		}
 	}
 }

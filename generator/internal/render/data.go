@@ -123,11 +123,16 @@ func (r *renderer) dataRef(e *link.Entity) DataRef {
 
 func (r *renderer) roundsJSON() []byte {
 	rounds := r.dataRounds()
+	all := DataRounds{Title: r.opts.Config.Title, BaseURL: r.u.base, Count: len(rounds), Rounds: rounds}
+	return r.opts.Cache.output("data/rounds.json", all, func() []byte { return encodeRoundsJSON(all) })
+}
+
+func encodeRoundsJSON(all DataRounds) []byte {
 	var b bytes.Buffer
 	enc := json.NewEncoder(&b)
 	enc.SetEscapeHTML(false)
 	enc.SetIndent("", "  ")
-	if err := enc.Encode(DataRounds{Title: r.opts.Config.Title, BaseURL: r.u.base, Count: len(rounds), Rounds: rounds}); err != nil {
+	if err := enc.Encode(all); err != nil {
 		return []byte("{}\n") // strings, ints and bools always encode
 	}
 	return b.Bytes()
@@ -143,10 +148,15 @@ var CSVHeader = []string{
 }
 
 func (r *renderer) roundsCSV() []byte {
+	rounds := r.dataRounds()
+	return r.opts.Cache.output("data/rounds.csv", rounds, func() []byte { return encodeRoundsCSV(rounds) })
+}
+
+func encodeRoundsCSV(rounds []DataRound) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
 	_ = w.Write(CSVHeader)
-	for _, d := range r.dataRounds() {
+	for _, d := range rounds {
 		var names, slugs, roles, delegs, leads, topics, topicSlugs, sms, srcs, srcURLs []string
 		for _, p := range d.Participants {
 			names, slugs = append(names, p.Name), append(slugs, p.Slug)

@@ -173,7 +173,7 @@ func (r *renderer) atom(title, subtitle, self, alternate string, rounds []*link.
 		}
 		f.Entries = append(f.Entries, e)
 	}
-	return marshalXML(f)
+	return r.opts.Cache.output(self, f, func() []byte { return marshalXML(f) })
 }
 
 func marshalXML(v any) []byte {

@@ -23,7 +23,11 @@ func (r *renderer) searchJobs() []job {
 	var failed any
 	build := func() {
 		defer func() { failed = recover() }()
-		ix = search.Build(r.searchDocs())
+		var memo *search.Memo
+		if r.opts.Cache != nil {
+			memo = r.opts.Cache.search
+		}
+		ix = search.BuildWith(r.searchDocs(), memo)
 	}
 	index := func() *search.Index {
 		once.Do(build)
@@ -81,7 +85,12 @@ func (r *renderer) searchDoc(rd *link.Round) search.Doc {
 		Dialogues: []string{rd.Dialogue.Slug},
 	}
 	text, _ := rd.Body.Bytes() // a failure is reported by the round's page
-	body := search.MarkdownText(string(text))
+	var body string
+	if c := r.opts.Cache; c != nil {
+		body = c.markdownText(rd.File, text)
+	} else {
+		body = search.MarkdownText(string(text))
+	}
 	d.Body, d.Snippet = body, rd.Summary
 	if d.Snippet == "" {
 		d.Snippet = body

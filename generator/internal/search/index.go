@@ -204,7 +204,9 @@ func analyse(d *Doc, intern map[string]string) docTerms {
 }
 
 // Build indexes docs; see the package doc for the files.
-func Build(docs []Doc) *Index {
+func Build(docs []Doc) *Index { return build(docs, nil) }
+
+func build(docs []Doc, memo *Memo) *Index {
 	docs = append([]Doc(nil), docs...)
 	sort.SliceStable(docs, func(i, j int) bool {
 		if docs[i].Date != docs[j].Date {
@@ -225,7 +227,16 @@ func Build(docs []Doc) *Index {
 			defer wg.Done()
 			intern := map[string]string{}
 			for i := w; i < n; i += workers {
-				terms[i] = analyse(&docs[i], intern)
+				if memo != nil {
+					if t, ok := memo.lookup(&docs[i]); ok {
+						terms[i] = t
+					} else {
+						terms[i] = analyse(&docs[i], intern)
+						memo.store(docs[i], terms[i])
+					}
+				} else {
+					terms[i] = analyse(&docs[i], intern)
+				}
 				// Only analyse reads these; let the text go.
 				docs[i].Body, docs[i].Extra = "", nil
 			}
