@@ -17,6 +17,7 @@ import (
 	"golang.org/x/tools/txtar"
 
 	"briefings/generator/internal/link"
+	"briefings/generator/internal/render"
 )
 
 // txtarSite loads the site files of a testdata/sites archive.
@@ -118,6 +119,7 @@ func TestOpenData(t *testing.T) {
 			}
 			a := archiveOf(t, c.site, opts)
 			checkRoundsJSON(t, out["data/rounds.json"], a, c.base)
+			checkCanonicalJSON(t, out["data/rounds.json"])
 			checkRoundsCSV(t, out["data/rounds.csv"], out["data/rounds.json"])
 			again, _, _ := renderFS(t, c.site, opts)
 			for _, f := range []string{"data/rounds.json", "data/rounds.csv"} {
@@ -494,4 +496,24 @@ func unescapedSpecial(v string) string {
 func unBibTeX(v string) string {
 	return strings.NewReplacer(`\textbackslash{}`, `\`, `\textasciitilde{}`, "~", `\textasciicircum{}`, "^",
 		`\{`, "{", `\}`, "}", `\&`, "&", `\%`, "%", `\$`, "$", `\#`, "#", `\_`, "_").Replace(v)
+}
+
+// checkCanonicalJSON checks that rounds.json, spliced from per-round
+// pieces, is exactly what one encoding of the whole document gives.
+func checkCanonicalJSON(t *testing.T, data []byte) {
+	t.Helper()
+	var f render.DataRounds
+	if err := json.Unmarshal(data, &f); err != nil {
+		t.Fatal(err)
+	}
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("", "  ")
+	if err := enc.Encode(f); err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(b.Bytes(), data) {
+		t.Errorf("rounds.json is not the canonical encoding of its content:\n%s\nwant:\n%s", data, b.Bytes())
+	}
 }

@@ -87,6 +87,12 @@ func (c *Cache) markdownText(file string, src []byte) string {
 	return out
 }
 
+// fragment is output for a piece of an output file (one round's JSON or
+// CSV row), keyed by a name unique within the file.
+func (c *Cache) fragment(key string, v any, encode func() []byte) []byte {
+	return c.output("\x00"+key, v, encode)
+}
+
 // output returns the bytes of a non-page output file (a feed, a data
 // file) from its typed value v: reused when the hash of v is unchanged,
 // else made by encode. With a nil cache it just encodes.

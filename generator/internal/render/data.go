@@ -123,8 +123,40 @@ func (r *renderer) dataRef(e *link.Entity) DataRef {
 
 func (r *renderer) roundsJSON() []byte {
 	rounds := r.dataRounds()
-	all := DataRounds{Title: r.opts.Config.Title, BaseURL: r.u.base, Count: len(rounds), Rounds: rounds}
-	return r.opts.Cache.output("data/rounds.json", all, func() []byte { return encodeRoundsJSON(all) })
+	head := encodeRoundsJSON(DataRounds{Title: r.opts.Config.Title, BaseURL: r.u.base, Count: len(rounds), Rounds: []DataRound{}})
+	if len(rounds) == 0 {
+		return head
+	}
+	// The rounds are encoded one by one (and, in the dev server, reused
+	// while unchanged) and spliced into the empty list; TestRoundsJSONSplice
+	// checks the bytes equal one encoding of the whole.
+	const emptyTail = "[]\n}\n"
+	var b bytes.Buffer
+	b.Write(head[:len(head)-len(emptyTail)])
+	b.WriteString("[\n")
+	for i, d := range rounds {
+		b.WriteString("    ")
+		b.Write(r.opts.Cache.fragment("json:"+d.ID, d, func() []byte { return encodeRoundJSON(d) }))
+		if i < len(rounds)-1 {
+			b.WriteByte(',')
+		}
+		b.WriteByte('\n')
+	}
+	b.WriteString("  ]\n}\n")
+	return b.Bytes()
+}
+
+// encodeRoundJSON encodes one round as an element of the rounds list,
+// without the final newline.
+func encodeRoundJSON(d DataRound) []byte {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	enc.SetIndent("    ", "  ")
+	if err := enc.Encode(d); err != nil {
+		return []byte("{}") // strings, ints and bools always encode
+	}
+	return bytes.TrimSuffix(b.Bytes(), []byte("\n"))
 }
 
 func encodeRoundsJSON(all DataRounds) []byte {
@@ -148,14 +180,26 @@ var CSVHeader = []string{
 }
 
 func (r *renderer) roundsCSV() []byte {
-	rounds := r.dataRounds()
-	return r.opts.Cache.output("data/rounds.csv", rounds, func() []byte { return encodeRoundsCSV(rounds) })
+	var b bytes.Buffer
+	b.Write(encodeCSVRow(CSVHeader))
+	for _, d := range r.dataRounds() {
+		b.Write(r.opts.Cache.fragment("csv:"+d.ID, d, func() []byte { return encodeRoundsCSV([]DataRound{d}) }))
+	}
+	return b.Bytes()
 }
 
+func encodeCSVRow(row []string) []byte {
+	var b bytes.Buffer
+	w := csv.NewWriter(&b)
+	_ = w.Write(row)
+	w.Flush()
+	return b.Bytes()
+}
+
+// encodeRoundsCSV encodes rounds as CSV rows, without the header.
 func encodeRoundsCSV(rounds []DataRound) []byte {
 	var b bytes.Buffer
 	w := csv.NewWriter(&b)
-	_ = w.Write(CSVHeader)
 	for _, d := range rounds {
 		var names, slugs, roles, delegs, leads, topics, topicSlugs, sms, srcs, srcURLs []string
 		for _, p := range d.Participants {
