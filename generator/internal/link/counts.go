@@ -110,11 +110,9 @@ const relatedWindow = 64
 
 // related ranks, for each round, the rounds sharing the most participants
 // (weight 2) and topics (weight 1); ties go to the newer round, then archive
-// order. Rounds must be in archive order (Newer).
+// order. Rounds must be in archive order (Newer), with their positions and
+// their entities' round lists filled in.
 func related(rounds []*Round) {
-	for i, r := range rounds {
-		r.pos = i
-	}
 	// Scores by archive position, and the positions touched for this round,
 	// instead of a map: the inner loop runs about 1,000 times per round.
 	score := make([]int32, len(rounds))
@@ -128,14 +126,14 @@ func related(rounds []*Round) {
 			}
 			// e.Rounds is in archive order and holds r once: find r by
 			// binary search.
-			i := sort.Search(len(e.Rounds), func(i int) bool { return e.Rounds[i].Round.pos >= r.pos })
+			i := sort.Search(len(e.Rounds), func(i int) bool { return e.Rounds[i].pos >= r.pos })
 			lo, hi := max(0, i-relatedWindow), min(len(e.Rounds), i+relatedWindow+1)
 			for _, er := range e.Rounds[lo:hi] {
-				if er.Round != r {
-					if score[er.Round.pos] == 0 {
-						touched = append(touched, er.Round.pos)
+				if er.pos != r.pos {
+					if score[er.pos] == 0 {
+						touched = append(touched, er.pos)
 					}
-					score[er.Round.pos] += w
+					score[er.pos] += w
 				}
 			}
 		}

@@ -14,6 +14,7 @@ package link
 
 import (
 	"fmt"
+	"slices"
 	"sort"
 	"strings"
 
@@ -56,7 +57,7 @@ type Round struct {
 	Prev, Next   *Round
 	Related      []*Round // at most MaxRelated
 
-	pos int // index in Archive.Rounds, set by related
+	pos int // index in Archive.Rounds
 }
 
 // Attendee is a participant at a round.
@@ -116,6 +117,8 @@ type EntityRound struct {
 	Attendee *Attendee // the participant's seat; nil for topics and side meetings
 	Side     bool      // met at a side meeting
 	Note     string    // the side meeting's note
+
+	pos int // Round's index in Archive.Rounds, kept here so related() need not follow Round
 }
 
 // Count is an entity with a number of co-occurrences.
@@ -187,23 +190,25 @@ func Link(site *content.Site, opts Options) (*Archive, []diag.Diagnostic) {
 	sort.Slice(l.a.Pages, func(i, j int) bool { return l.a.Pages[i].Slug < l.a.Pages[j].Slug })
 
 	// Entity rounds in archive order (newest first), then the derived lists.
-	for _, r := range l.a.Rounds {
-		seen := map[*Entity]bool{}
+	var seen []*Entity // people of the round so far: a handful, no map needed
+	for pos, r := range l.a.Rounds {
+		r.pos = pos
+		seen = seen[:0]
 		for i := range r.Attendees {
 			at := &r.Attendees[i]
-			seen[at.Person] = true
-			at.Person.Rounds = append(at.Person.Rounds, EntityRound{Round: r, Attendee: at})
+			seen = append(seen, at.Person)
+			at.Person.Rounds = append(at.Person.Rounds, EntityRound{Round: r, Attendee: at, pos: pos})
 		}
 		for _, sm := range r.SideMeetings {
 			for _, p := range sm.People {
-				if !seen[p] {
-					seen[p] = true
-					p.Rounds = append(p.Rounds, EntityRound{Round: r, Side: true, Note: sm.Note})
+				if !slices.Contains(seen, p) {
+					seen = append(seen, p)
+					p.Rounds = append(p.Rounds, EntityRound{Round: r, Side: true, Note: sm.Note, pos: pos})
 				}
 			}
 		}
 		for _, t := range r.Topics {
-			t.Rounds = append(t.Rounds, EntityRound{Round: r})
+			t.Rounds = append(t.Rounds, EntityRound{Round: r, pos: pos})
 		}
 	}
 	l.a.Participants = l.people.entities()
