@@ -4,17 +4,15 @@ import (
 	"bytes"
 	"io/fs"
 	"os"
-	"path"
 	"path/filepath"
 	"regexp"
 	"strings"
 	"testing"
+
+	"briefings/generator/internal/sitetest"
 )
 
-var (
-	linkAttr = regexp.MustCompile(`(?:href|src)="([^"]*)"`)
-	absURL   = regexp.MustCompile(`https?://[^\s"'<>]+`)
-)
+var absURL = regexp.MustCompile(`https?://[^\s"'<>]+`)
 
 // TestBuildUnderProjectSubpath is the GitHub Pages recipe of
 // docs/deploy.md in miniature: the repository's site built with the base
@@ -42,34 +40,9 @@ func TestBuildUnderProjectSubpath(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	links := 0
+	links := sitetest.CheckInternalLinks(t, files, basePath)
 	for name, data := range files {
-		switch {
-		case strings.HasSuffix(name, ".html"):
-			for _, m := range linkAttr.FindAllSubmatch(data, -1) {
-				href := strings.ReplaceAll(string(m[1]), "&amp;", "&")
-				if !strings.HasPrefix(href, "/") || strings.HasPrefix(href, "//") {
-					continue
-				}
-				links++
-				if !strings.HasPrefix(href, basePath) {
-					t.Errorf("%s: link %q is not under %s", name, href, basePath)
-					continue
-				}
-				target, frag, _ := strings.Cut(strings.TrimPrefix(href, basePath), "#")
-				if target == "" || strings.HasSuffix(target, "/") {
-					target += "index.html"
-				}
-				page, ok := files[path.Clean(target)]
-				if !ok {
-					t.Errorf("%s: broken link %q", name, href)
-					continue
-				}
-				if frag != "" && !bytes.Contains(page, []byte(`id="`+frag+`"`)) {
-					t.Errorf("%s: link %q: no id %q", name, href, frag)
-				}
-			}
-		case strings.HasSuffix(name, ".xml") || name == "robots.txt":
+		if strings.HasSuffix(name, ".xml") || name == "robots.txt" {
 			for _, u := range absURL.FindAll(data, -1) {
 				s := string(u)
 				if strings.Contains(s, "github.io") && !strings.HasPrefix(s, base) {

@@ -2,8 +2,6 @@ package browsertest
 
 import (
 	"io/fs"
-	"os"
-	"path/filepath"
 	"strings"
 	"sync"
 	"testing"
@@ -11,46 +9,12 @@ import (
 
 	"briefings/generator/internal/build"
 	"briefings/generator/internal/render"
+	"briefings/generator/internal/sitetest"
 )
 
-// RepoSite loads the repository's own site (config.yaml, content/ and
-// static/) into memory, without layouts/, so the built-in layouts are used.
-// The repository root is found by walking up from the working directory to
-// go.mod.
-func RepoSite(t testing.TB) fstest.MapFS {
-	t.Helper()
-	dir, err := os.Getwd()
-	if err != nil {
-		t.Fatal(err)
-	}
-	for {
-		if _, err := os.Stat(filepath.Join(dir, "go.mod")); err == nil {
-			break
-		}
-		parent := filepath.Dir(dir)
-		if parent == dir {
-			t.Fatal("RepoSite: no go.mod above the working directory")
-		}
-		dir = parent
-	}
-	root := os.DirFS(dir)
-	fsys := fstest.MapFS{}
-	err = fs.WalkDir(root, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || !(p == "config.yaml" || strings.HasPrefix(p, "content/") || strings.HasPrefix(p, "static/")) {
-			return nil
-		}
-		b, err := fs.ReadFile(root, p)
-		fsys[p] = &fstest.MapFile{Data: b}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fsys
-}
+// RepoSite loads the repository's own site into memory, without layouts/
+// (see sitetest.RepoSite).
+func RepoSite(t testing.TB) fstest.MapFS { return sitetest.RepoSite(t) }
 
 // Build renders a site folder in memory with the built-in layouts under
 // baseURL (e.g. "http://localhost/briefings/": only its path matters to a

@@ -2,40 +2,16 @@ package build
 
 import (
 	"bytes"
-	"io/fs"
-	"os"
-	"path"
-	"regexp"
 	"runtime"
-	"strings"
 	"testing"
 	"testing/fstest"
 
 	"briefings/generator/internal/diag"
+	"briefings/generator/internal/sitetest"
 )
 
-// repoSite loads the repository's own site (config.yaml and content/) into
-// memory, without layouts/, so the built-in layouts are used.
-func repoSite(t testing.TB) fstest.MapFS {
-	t.Helper()
-	root := os.DirFS("../../..")
-	fsys := fstest.MapFS{}
-	err := fs.WalkDir(root, ".", func(p string, d fs.DirEntry, err error) error {
-		if err != nil {
-			return err
-		}
-		if d.IsDir() || !(p == "config.yaml" || strings.HasPrefix(p, "content/") || strings.HasPrefix(p, "static/")) {
-			return nil
-		}
-		b, err := fs.ReadFile(root, p)
-		fsys[p] = &fstest.MapFile{Data: b}
-		return err
-	})
-	if err != nil {
-		t.Fatal(err)
-	}
-	return fsys
-}
+// repoSite is the repository's own site in memory, without layouts/.
+func repoSite(t testing.TB) fstest.MapFS { return sitetest.RepoSite(t) }
 
 // TestSampleSite builds the repository's content with the built-in layouts
 // under a base path and checks that every page kind exists and that every
@@ -59,46 +35,11 @@ func TestSampleSite(t *testing.T) {
 	checkInternalLinks(t, out, "/briefings/")
 }
 
-var (
-	linkAttr = regexp.MustCompile(`(?:href|src)="([^"]*)"`)
-)
-
-// checkInternalLinks asserts that every root-relative link in every HTML
-// file is under basePath and names an output file, and that its fragment,
-// if any, is an id on the target page.
+// checkInternalLinks asserts that every internal link of a build resolves
+// (sitetest.CheckInternalLinks) and that the checker saw the site.
 func checkInternalLinks(t *testing.T, out map[string][]byte, basePath string) {
 	t.Helper()
-	links := 0
-	for _, name := range sortedKeys(out) {
-		if !strings.HasSuffix(name, ".html") {
-			continue
-		}
-		for _, m := range linkAttr.FindAllSubmatch(out[name], -1) {
-			href := strings.ReplaceAll(string(m[1]), "&amp;", "&")
-			if !strings.HasPrefix(href, "/") || strings.HasPrefix(href, "//") {
-				continue
-			}
-			links++
-			if !strings.HasPrefix(href, basePath) {
-				t.Errorf("%s: link %q is outside the base path %s", name, href, basePath)
-				continue
-			}
-			target, frag, _ := strings.Cut(strings.TrimPrefix(href, basePath), "#")
-			if target == "" || strings.HasSuffix(target, "/") {
-				target += "index.html"
-			}
-			target = path.Clean(target)
-			data, ok := out[target]
-			if !ok {
-				t.Errorf("%s: broken link %q", name, href)
-				continue
-			}
-			if frag != "" && !bytes.Contains(data, []byte(`id="`+frag+`"`)) {
-				t.Errorf("%s: link %q: no id %q in %s", name, href, frag, target)
-			}
-		}
-	}
-	if links < 50 {
+	if links := sitetest.CheckInternalLinks(t, out, basePath); links < 50 {
 		t.Errorf("only %d internal links checked; the checker is not seeing the site", links)
 	}
 }
