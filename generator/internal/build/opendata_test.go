@@ -14,27 +14,9 @@ import (
 	"testing"
 	"testing/fstest"
 
-	"golang.org/x/tools/txtar"
-
 	"briefings/generator/internal/link"
 	"briefings/generator/internal/render"
 )
-
-// txtarSite loads the site files of a testdata/sites archive.
-func txtarSite(t *testing.T, file string) fstest.MapFS {
-	t.Helper()
-	a, err := txtar.ParseFile(file)
-	if err != nil {
-		t.Fatal(err)
-	}
-	fsys := fstest.MapFS{}
-	for _, f := range a.Files {
-		if !strings.HasPrefix(f.Name, "want/") && f.Name != "flags" {
-			fsys[f.Name] = &fstest.MapFile{Data: f.Data}
-		}
-	}
-	return fsys
-}
 
 // archiveOf links a site the way a build does, for comparing output with
 // the archive it came from.
@@ -109,7 +91,7 @@ func TestOpenData(t *testing.T) {
 		base string
 	}{
 		{"sample", repoSite(t), "https://example.org/briefings/"},
-		{"citations", txtarSite(t, "testdata/sites/citations.txtar"), "https://example.org/cite/"},
+		{"citations", loadTxtar(t, "testdata/sites/citations.txtar"), "https://example.org/cite/"},
 	} {
 		t.Run(c.name, func(t *testing.T) {
 			opts := Options{BaseURL: c.base}
@@ -262,7 +244,7 @@ func checkRoundsCSV(t *testing.T, data, jsonData []byte) {
 }
 
 func TestOpenDataValues(t *testing.T) {
-	out, diags, _ := renderFS(t, txtarSite(t, "testdata/sites/citations.txtar"), Options{})
+	out, diags, _ := renderFS(t, loadTxtar(t, "testdata/sites/citations.txtar"), Options{})
 	if diags != "" {
 		t.Fatalf("diagnostics:\n%s", diags)
 	}
@@ -312,7 +294,7 @@ func citations(t *testing.T, page []byte) (plain, bib, csl string) {
 }
 
 func TestCitations(t *testing.T) {
-	site := txtarSite(t, "testdata/sites/citations.txtar")
+	site := loadTxtar(t, "testdata/sites/citations.txtar")
 	out, diags, _ := renderFS(t, site, Options{})
 	if diags != "" {
 		t.Fatalf("diagnostics:\n%s", diags)

@@ -4,24 +4,13 @@ import (
 	"bytes"
 	"testing"
 	"testing/fstest"
-
-	"golang.org/x/tools/txtar"
 )
 
 // TestSessionEqualsFullBuild applies edits to a site one by one and checks,
 // after each, that the session's incremental rebuild equals a fresh full
 // render of the same files, and that unchanged pages were reused.
 func TestSessionEqualsFullBuild(t *testing.T) {
-	a, err := txtar.ParseFile("testdata/sites/crosslinks.txtar")
-	if err != nil {
-		t.Fatal(err)
-	}
-	fsys := fstest.MapFS{}
-	for _, f := range a.Files {
-		if f.Name != "want/files" && f.Name != "want/diagnostics" {
-			fsys[f.Name] = &fstest.MapFile{Data: f.Data}
-		}
-	}
+	fsys := loadTxtar(t, "testdata/sites/crosslinks.txtar")
 	s := NewSession(Options{FS: fsys})
 	snap := s.Rebuild(nil)
 	compare(t, "initial", fsys, snap)

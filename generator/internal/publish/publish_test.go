@@ -448,21 +448,7 @@ func TestFailureLeavesPreviousOutputIdentical(t *testing.T) {
 					t.Fatal(err)
 				}
 				st.plainRename = plain
-				var failed error
-				for _, rel := range sortedKeys(newPages) {
-					if err := st.Write(rel, []byte(newPages[rel])); err != nil {
-						failed = err
-						break
-					}
-				}
-				if failed != nil {
-					if !errors.Is(failed, syscall.ENOSPC) {
-						t.Errorf("write error %v does not wrap ENOSPC", failed)
-					}
-					st.Abort()
-				} else {
-					failed = st.Commit()
-				}
+				failed := writeAndCommit(t, st, newPages)
 				switch {
 				case n <= total && failed == nil:
 					t.Fatalf("no error with a failure injected at write %d of %d (calls %d)", n, total, *calls)
@@ -987,4 +973,21 @@ func TestRunKilledMidSwapIsRepaired(t *testing.T) {
 	if got, want := names(t, root), []string{".public.lock", "public"}; !slices.Equal(got, want) {
 		t.Errorf("beside out: %q, want %q", got, want)
 	}
+}
+
+// writeAndCommit writes pages through st in path order. On the first write
+// error it aborts the stage and returns that error, which must wrap the
+// injected ENOSPC; otherwise it returns Commit's result.
+func writeAndCommit(t *testing.T, st *Stage, pages map[string]string) error {
+	t.Helper()
+	for _, rel := range sortedKeys(pages) {
+		if err := st.Write(rel, []byte(pages[rel])); err != nil {
+			if !errors.Is(err, syscall.ENOSPC) {
+				t.Errorf("write error %v does not wrap ENOSPC", err)
+			}
+			st.Abort()
+			return err
+		}
+	}
+	return st.Commit()
 }

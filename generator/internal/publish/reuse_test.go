@@ -1,13 +1,11 @@
 package publish
 
 import (
-	"errors"
 	"fmt"
 	"os"
 	"path/filepath"
 	"slices"
 	"sort"
-	"syscall"
 	"testing"
 )
 
@@ -191,21 +189,7 @@ func TestReuseFailureLeavesPreviousOutputIdentical(t *testing.T) {
 					t.Fatal(err)
 				}
 				st.plainRename = plain
-				var failed error
-				for _, rel := range sortedKeys(newPages) {
-					if err := st.Write(rel, []byte(newPages[rel])); err != nil {
-						failed = err
-						break
-					}
-				}
-				if failed != nil {
-					if !errors.Is(failed, syscall.ENOSPC) {
-						t.Errorf("write error %v does not wrap ENOSPC", failed)
-					}
-					st.Abort()
-				} else {
-					failed = st.Commit()
-				}
+				failed := writeAndCommit(t, st, newPages)
 				switch {
 				case n <= writes && failed == nil:
 					t.Fatalf("no error with a failure injected at write %d of %d (calls %d)", n, writes, *calls)
