@@ -134,6 +134,9 @@ type Stage struct {
 	filePerm fs.FileMode
 	reused   atomic.Int64
 	dirs     sync.Map // folders of the stage known to exist
+	// prevManifest is the previous output's manifest (manifest.go); nil
+	// when there is none.
+	prevManifest *manifest
 
 	io sync.RWMutex // Write holds it shared; Commit and Abort exclusively
 
@@ -141,6 +144,8 @@ type Stage struct {
 	closed bool
 	seen   map[string]entry // folded path → first use
 	errs   []error          // every failure so far (sticky)
+	files  map[string]fileRecord
+	memo   []byte
 }
 
 // entry records the first use of a path or path prefix, keyed by its folded
@@ -184,6 +189,7 @@ func Begin(opts Options) (*Stage, error) {
 		s.write = os.WriteFile
 	}
 	s.seen[fold(MarkerName)] = entry{orig: MarkerName, rel: MarkerName}
+	s.seen[fold(ManifestName)] = entry{orig: ManifestName, rel: ManifestName}
 	if err := s.removeLeftovers(); err != nil {
 		lk.release()
 		return nil, err
@@ -218,6 +224,7 @@ func (s *Stage) openPrevious() {
 		return
 	}
 	s.prev, s.filePerm = root, 0o644&fi.Mode().Perm()
+	s.readManifest()
 }
 
 // Reused returns how many files were hard-linked from the previous output
@@ -351,13 +358,20 @@ func (s *Stage) reuse(rel, full string, data []byte) (bool, error) {
 	if same, err := sameBytes(f, data); err != nil || !same {
 		return false, nil
 	}
+	return s.link(rel, full, fi)
+}
+
+// link hard-links the previous output's file at rel to full, keeping the
+// link only if it names fi, the very file that was checked. It reports
+// false, with no error, when the file must be written instead.
+func (s *Stage) link(rel, full string, fi os.FileInfo) (bool, error) {
 	if err := os.Link(filepath.Join(s.out, filepath.FromSlash(rel)), full); err != nil {
 		return false, nil // no hard links here (or the file just went away)
 	}
 	// The path may have been swapped for another file, or be a symlink
 	// (link(2) links the symlink itself): keep the link only if it is the
 	// regular file whose bytes were compared.
-	if lfi, err := os.Lstat(full); err == nil && lfi.Mode().IsRegular() && os.SameFile(fi, lfi) {
+	if statSame(full, fi) {
 		return true, nil
 	}
 	if err := os.Remove(full); err != nil {
@@ -421,8 +435,8 @@ func (s *Stage) claim(rel string) error {
 		return err
 	}
 	first, _, _ := strings.Cut(rel, "/")
-	if fold(first) == fold(MarkerName) {
-		return fmt.Errorf("invalid output path %q: %s is reserved for the output marker", rel, MarkerName)
+	if f := fold(first); f == fold(MarkerName) || f == fold(ManifestName) {
+		return fmt.Errorf("invalid output path %q: %s is reserved for the output marker and manifest", rel, first)
 	}
 	// Check every prefix before claiming any, so a refused path leaves no trace.
 	var prefixes []string
@@ -578,6 +592,10 @@ func (s *Stage) Commit() error {
 	if err := s.write(filepath.Join(s.dir, MarkerName), []byte(markerContent), 0o644); err != nil {
 		s.discard()
 		return fmt.Errorf("publish: writing %s: %w", MarkerName, err)
+	}
+	if err := s.writeManifest(); err != nil {
+		s.discard()
+		return fmt.Errorf("publish: writing %s: %w", ManifestName, err)
 	}
 	// Out may have changed since Begin (another tool, a user): check again.
 	if err := CheckOut(s.out, s.source); err != nil {

@@ -212,7 +212,15 @@ func (c *Cache) viewHash(kind string, view any) uint64 {
 
 var htmlType = reflect.TypeFor[template.HTML]()
 
-func hashValue(h *maphash.Hash, v reflect.Value) {
+// valueHasher is what hashValue writes to: a *maphash.Hash, or a
+// *bufio.Writer in front of a SHA-256 (keys of Reuse).
+type valueHasher interface {
+	Write([]byte) (int, error)
+	WriteString(string) (int, error)
+	WriteByte(byte) error
+}
+
+func hashValue(h valueHasher, v reflect.Value) {
 	var buf [8]byte
 	putInt := func(n uint64) {
 		for i := range buf {

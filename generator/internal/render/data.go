@@ -72,14 +72,19 @@ type DataSource struct {
 }
 
 func (r *renderer) dataJobs() []job {
-	return []job{
-		func(r *renderer) (Output, error) {
-			return Output{Path: "data/rounds.json", Kind: "data", Data: r.roundsJSON()}, nil
-		},
-		func(r *renderer) (Output, error) {
-			return Output{Path: "data/rounds.csv", Kind: "data", Data: r.roundsCSV()}, nil
-		},
+	file := func(path string, encode func(r *renderer, all DataRounds) []byte) job {
+		return func(r *renderer) (Output, error) {
+			return r.produce(path, "data", func(r *renderer) any { return r.dataAll() },
+				func(v any) ([]byte, error) { return encode(r, v.(DataRounds)), nil })
+		}
 	}
+	return []job{file("data/rounds.json", (*renderer).roundsJSON), file("data/rounds.csv", (*renderer).roundsCSV)}
+}
+
+// dataAll is the open data of the archive.
+func (r *renderer) dataAll() DataRounds {
+	rounds := r.dataRounds()
+	return DataRounds{Title: r.opts.Config.Title, BaseURL: r.u.base, Count: len(rounds), Rounds: rounds}
 }
 
 func (r *renderer) dataRounds() []DataRound {
@@ -121,9 +126,10 @@ func (r *renderer) dataRef(e *link.Entity) DataRef {
 	return DataRef{Slug: e.Slug, Name: e.Name, URL: r.u.abs(e.URL())}
 }
 
-func (r *renderer) roundsJSON() []byte {
-	rounds := r.dataRounds()
-	head := encodeRoundsJSON(DataRounds{Title: r.opts.Config.Title, BaseURL: r.u.base, Count: len(rounds), Rounds: []DataRound{}})
+func (r *renderer) roundsJSON(all DataRounds) []byte {
+	rounds := all.Rounds
+	all.Rounds = []DataRound{}
+	head := encodeRoundsJSON(all)
 	if len(rounds) == 0 {
 		return head
 	}
@@ -179,10 +185,10 @@ var CSVHeader = []string{
 	"topics", "topic_slugs", "outcomes", "side_meetings", "next_round", "sources", "source_urls",
 }
 
-func (r *renderer) roundsCSV() []byte {
+func (r *renderer) roundsCSV(all DataRounds) []byte {
 	var b bytes.Buffer
 	b.Write(encodeCSVRow(CSVHeader))
-	for _, d := range r.dataRounds() {
+	for _, d := range all.Rounds {
 		b.Write(r.opts.Cache.fragment("csv:"+d.ID, d, func() []byte { return encodeRoundsCSV([]DataRound{d}) }))
 	}
 	return b.Bytes()

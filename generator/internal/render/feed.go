@@ -80,7 +80,14 @@ func atomTime(d content.Date) string {
 
 // feed renders feed.xml: the latest FeedSize rounds. Entry IDs are the
 // rounds' canonical URLs, stable across builds.
-func (r *renderer) feed() []byte {
+// atomFile makes the feed at rel from the value value builds.
+func (r *renderer) atomFile(rel string, value func(*renderer) atomFeed) (Output, error) {
+	return r.produce(rel, "feed", func(r *renderer) any { return value(r) }, func(v any) ([]byte, error) {
+		return r.opts.Cache.output(rel, v, func() []byte { return marshalXML(v) }), nil
+	})
+}
+
+func (r *renderer) feed() atomFeed {
 	return r.atom(r.opts.Config.Title, r.opts.Config.Description, "feed.xml", "", latest(r.a.Rounds))
 }
 
@@ -101,7 +108,7 @@ func (r *renderer) entityFeedTitle(e *link.Entity) string {
 
 // dialogueFeed renders /dialogues/<d>/feed.xml: the dialogue's latest
 // rounds, newest first.
-func (r *renderer) dialogueFeed(d *link.Dialogue) []byte {
+func (r *renderer) dialogueFeed(d *link.Dialogue) atomFeed {
 	rounds := slices.Clone(d.Rounds)
 	slices.SortFunc(rounds, func(a, b *link.Round) int {
 		switch {
@@ -121,7 +128,7 @@ func (r *renderer) dialogueFeed(d *link.Dialogue) []byte {
 
 // entityFeed renders the feed of a participant (rounds at the table or at
 // a side meeting) or a topic: its latest rounds, newest first.
-func (r *renderer) entityFeed(e *link.Entity) []byte {
+func (r *renderer) entityFeed(e *link.Entity) atomFeed {
 	var rounds []*link.Round
 	seen := map[*link.Round]bool{}
 	for _, er := range e.Rounds { // newest first
@@ -145,7 +152,7 @@ func latest(rounds []*link.Round) []*link.Round {
 	return rounds
 }
 
-func (r *renderer) atom(title, subtitle, self, alternate string, rounds []*link.Round) []byte {
+func (r *renderer) atom(title, subtitle, self, alternate string, rounds []*link.Round) atomFeed {
 	f := atomFeed{
 		Lang:  r.opts.Config.Language,
 		Title: xmlText(title),
@@ -173,7 +180,7 @@ func (r *renderer) atom(title, subtitle, self, alternate string, rounds []*link.
 		}
 		f.Entries = append(f.Entries, e)
 	}
-	return r.opts.Cache.output(self, f, func() []byte { return marshalXML(f) })
+	return f
 }
 
 func marshalXML(v any) []byte {
@@ -200,7 +207,7 @@ type sitemapURL struct {
 
 // sitemap lists every page with its absolute URL; lastmod comes from
 // content dates, never from the clock.
-func (r *renderer) sitemap() []byte {
+func (r *renderer) sitemap() urlset {
 	var s urlset
 	add := func(rel string, d content.Date) {
 		s.URLs = append(s.URLs, sitemapURL{Loc: r.u.abs(rel), LastMod: d.String()})
@@ -232,7 +239,7 @@ func (r *renderer) sitemap() []byte {
 			add(pageRel(l.rel, n), newest)
 		}
 	}
-	return marshalXML(s)
+	return s
 }
 
 func entityLatest(e *link.Entity) content.Date {

@@ -38,6 +38,9 @@ type Options struct {
 	Content map[string]bool
 	// Cache, when set, reuses pages and Markdown from earlier renders.
 	Cache *Cache
+	// Reuse, when set, keeps the previous build's files whose inputs are
+	// unchanged (reuse.go) and keys every file made from a typed value.
+	Reuse *Reuse
 }
 
 // Output is one file of the built site.
@@ -45,6 +48,13 @@ type Output struct {
 	Path string // site-relative, slash-separated, e.g. "dialogues/x/index.html"
 	Kind string // page kind, or "feed", "sitemap", "robots", "asset"
 	Data []byte
+	// Key is the key of the inputs the file was made from (Options.Reuse),
+	// or empty.
+	Key string
+	// Kept says the previous build's file was kept (Reuse.Keep): Data is
+	// nil and Size is the kept file's size.
+	Kept bool
+	Size int64
 }
 
 // EmitFunc receives each output file; it may be called concurrently.
@@ -59,19 +69,42 @@ type renderer struct {
 	u     urls
 	site  *SiteView
 	pages map[string]bool
+	sink  *sink
+	keys  *keyer // nil without Options.Reuse
+
+	// keyMode: views are built for their key, with Markdown standing for
+	// placeholders (reuse.go); unknown is set when a text has no memo.
+	keyMode bool
+	unknown bool
+}
+
+// sink collects the diagnostics of every job.
+type sink struct {
 	mu    sync.Mutex
 	diags []diag.Diagnostic
 }
 
 func (r *renderer) add(ds ...diag.Diagnostic) {
-	r.mu.Lock()
-	r.diags = append(r.diags, ds...)
-	r.mu.Unlock()
+	r.sink.mu.Lock()
+	r.sink.diags = append(r.sink.diags, ds...)
+	r.sink.mu.Unlock()
+}
+
+// fork returns a renderer for one view build that shares everything but
+// the key-mode state.
+func (r *renderer) fork(keyMode bool) *renderer {
+	f := *r
+	f.keyMode, f.unknown = keyMode, false
+	return &f
 }
 
 // Site renders every output file of the archive.
 func Site(a *link.Archive, opts Options, emit EmitFunc) []diag.Diagnostic {
-	r := &renderer{a: a, opts: opts, u: newURLs(opts.Config.BaseURL), pages: pageURLs(a)}
+	r := &renderer{a: a, opts: opts, u: newURLs(opts.Config.BaseURL), pages: pageURLs(a), sink: &sink{}}
+	if opts.Reuse != nil {
+		r.keys = newKeyer(opts.Reuse)
+		defer func() { r.keys.save(opts.Reuse) }()
+	}
 	r.site = r.siteView()
 	jobs := r.jobs()
 	if c := opts.Cache; c != nil {
@@ -106,7 +139,7 @@ func Site(a *link.Archive, opts Options, emit EmitFunc) []diag.Diagnostic {
 	if emitErr != nil {
 		r.add(diag.Diagnostic{Severity: diag.Error, Code: "write", Message: emitErr.Error()})
 	}
-	return r.diags
+	return r.sink.diags
 }
 
 // run executes one job; a panic becomes a diagnostic, never a crash.
@@ -120,75 +153,84 @@ func (r *renderer) run(j job) (out Output, err error) {
 	return j(r)
 }
 
-// page renders a view with the layout of its kind, or reuses the bytes of
-// an identical view.
+// page renders view, which holds no Markdown, with the layout of kind.
 func (r *renderer) page(rel, kind string, view any) (Output, error) {
-	out := Output{Path: outputPath(rel), Kind: kind}
-	var h uint64
-	if c := r.opts.Cache; c != nil {
-		h = c.viewHash(kind, view)
-		if b, ok := c.page(out.Path, h); ok {
-			out.Data = b
-			return out, nil
+	return r.pageOf(rel, kind, func(*renderer) any { return view })
+}
+
+// pageOf renders the view that view builds with the layout of its kind, or
+// reuses the bytes of an identical view (Cache), or keeps the previous
+// build's file (Reuse).
+func (r *renderer) pageOf(rel, kind string, view func(*renderer) any) (Output, error) {
+	path := outputPath(rel)
+	return r.produce(path, kind, view, func(v any) ([]byte, error) {
+		var h uint64
+		if c := r.opts.Cache; c != nil {
+			h = c.viewHash(kind, v)
+			if b, ok := c.page(path, h); ok {
+				return b, nil
+			}
 		}
-	}
-	b, d := r.opts.Templates.Render(kind, view)
-	if d != nil {
-		r.add(*d)
-		return out, fmt.Errorf("%s", d.Message)
-	}
-	if c := r.opts.Cache; c != nil {
-		c.storePage(out.Path, h, b)
-	}
-	out.Data = b
-	return out, nil
+		b, d := r.opts.Templates.Render(kind, v)
+		if d != nil {
+			r.add(*d)
+			return nil, fmt.Errorf("%s", d.Message)
+		}
+		if c := r.opts.Cache; c != nil {
+			c.storePage(path, h, b)
+		}
+		return b, nil
+	})
 }
 
 func (r *renderer) jobs() []job {
 	a := r.a
 	var js []job
-	add := func(rel, kind string, view func() any) {
-		js = append(js, func(r *renderer) (Output, error) { return r.page(rel, kind, view()) })
+	// Views and feeds are built by the renderer the job is given (which
+	// may be in key mode; see reuse.go), never by the r of this closure.
+	add := func(rel, kind string, view func(r *renderer) any) {
+		js = append(js, func(r *renderer) (Output, error) { return r.pageOf(rel, kind, view) })
 	}
-	add("", "home", func() any { return r.homeView() })
+	add("", "home", func(r *renderer) any { return r.homeView() })
 	// paged adds the pages of a long list (paginate.go): page 1 at rel.
-	paged := func(rel, kind string, items int, view func(n int) any) {
+	paged := func(rel, kind string, items int, view func(r *renderer, n int) any) {
 		for n := 1; n <= pageCount(items); n++ {
-			add(pageRel(rel, n), kind, func() any { return view(n) })
+			add(pageRel(rel, n), kind, func(r *renderer) any { return view(r, n) })
 		}
 	}
-	paged("dialogues/", "dialogues", len(a.Dialogues), func(n int) any { return r.dialoguesView(n) })
-	feed := func(rel string, data func() []byte) {
-		js = append(js, func(r *renderer) (Output, error) { return Output{Path: rel, Kind: "feed", Data: data()}, nil })
+	paged("dialogues/", "dialogues", len(a.Dialogues), func(r *renderer, n int) any { return r.dialoguesView(n) })
+	feed := func(rel string, value func(r *renderer) atomFeed) {
+		js = append(js, func(r *renderer) (Output, error) { return r.atomFile(rel, value) })
 	}
 	for _, d := range a.Dialogues {
-		add(d.URL(), "dialogue", func() any { return r.dialogueView(d) })
-		feed(feedPath(d.URL()), func() []byte { return r.dialogueFeed(d) })
+		add(d.URL(), "dialogue", func(r *renderer) any { return r.dialogueView(d) })
+		feed(feedPath(d.URL()), func(r *renderer) atomFeed { return r.dialogueFeed(d) })
 	}
 	for _, rd := range a.Rounds {
-		add(rd.URL(), "round", func() any { return r.roundView(rd) })
+		add(rd.URL(), "round", func(r *renderer) any { return r.roundView(rd) })
 	}
-	add("participants/", "participants", func() any { return r.participantsView() })
+	add("participants/", "participants", func(r *renderer) any { return r.participantsView() })
 	for _, e := range a.Participants {
-		paged(e.URL(), "participant", len(e.Rounds), func(n int) any { return r.participantView(e, n) })
-		feed(feedPath(e.URL()), func() []byte { return r.entityFeed(e) })
+		paged(e.URL(), "participant", len(e.Rounds), func(r *renderer, n int) any { return r.participantView(e, n) })
+		feed(feedPath(e.URL()), func(r *renderer) atomFeed { return r.entityFeed(e) })
 	}
-	add("topics/", "topics", func() any { return r.topicsView() })
+	add("topics/", "topics", func(r *renderer) any { return r.topicsView() })
 	for _, e := range a.Topics {
-		paged(e.URL(), "topic", len(e.Rounds), func(n int) any { return r.topicView(e, n) })
-		feed(feedPath(e.URL()), func() []byte { return r.entityFeed(e) })
+		paged(e.URL(), "topic", len(e.Rounds), func(r *renderer, n int) any { return r.topicView(e, n) })
+		feed(feedPath(e.URL()), func(r *renderer) atomFeed { return r.entityFeed(e) })
 	}
-	paged("archive/", "archive", len(a.Rounds), func(n int) any { return r.archiveView(n) })
+	paged("archive/", "archive", len(a.Rounds), func(r *renderer, n int) any { return r.archiveView(n) })
 	for _, p := range a.Pages {
-		add(p.URL(), "page", func() any { return r.standaloneView(p) })
+		add(p.URL(), "page", func(r *renderer) any { return r.standaloneView(p) })
 	}
-	add("404.html", "404", func() any { return r.notFoundView() })
+	add("404.html", "404", func(r *renderer) any { return r.notFoundView() })
 	js = append(js, r.searchJobs()...)
 	js = append(js, r.dataJobs()...)
+	feed("feed.xml", func(r *renderer) atomFeed { return r.feed() })
 	js = append(js,
-		func(r *renderer) (Output, error) { return Output{Path: "feed.xml", Kind: "feed", Data: r.feed()}, nil },
 		func(r *renderer) (Output, error) {
-			return Output{Path: "sitemap.xml", Kind: "sitemap", Data: r.sitemap()}, nil
+			return r.produce("sitemap.xml", "sitemap", func(r *renderer) any { return r.sitemap() },
+				func(v any) ([]byte, error) { return marshalXML(v), nil })
 		},
 		func(r *renderer) (Output, error) {
 			return Output{Path: "robots.txt", Kind: "robots", Data: r.robots()}, nil
@@ -212,19 +254,27 @@ func (r *renderer) jobs() []job {
 
 // markdown renders a body of file, reporting problems at file positions.
 func (r *renderer) markdown(file string, body content.Markdown) template.HTML {
+	if r.keyMode {
+		return r.keyMarkdown(file, body)
+	}
 	text, err := body.Bytes() // may read the file again (content.Options.LazyBodies)
 	if err != nil {
 		r.add(diag.Diagnostic{Pos: diag.Pos{File: file, Line: body.Line}, Severity: diag.Error, Code: "unreadable", Message: err.Error()})
 		return ""
 	}
-	if len(bytes.TrimSpace(text)) == 0 {
+	if isBlank(text) {
 		return ""
 	}
 	res := r.renderMarkdown(mdKey{file: file, line: body.Line}, text)
 	return trustedHTML(res.HTML)
 }
 
+func isBlank(text []byte) bool { return len(bytes.TrimSpace(text)) == 0 }
+
 func (r *renderer) inline(file string, in content.Inline) template.HTML {
+	if r.keyMode {
+		return r.keyText(mdKey{file: file, line: in.Line, inline: true}, []byte(in.Text))
+	}
 	res := r.renderMarkdown(mdKey{file: file, line: in.Line, inline: true}, []byte(in.Text))
 	return trustedHTML(res.HTML)
 }
@@ -255,8 +305,24 @@ func (r *renderer) renderMarkdown(k mdKey, text []byte) markdown.Result {
 	if c != nil {
 		c.storeMarkdown(k, text, res, links)
 	}
+	r.memoise(k, text, res, links)
 	r.problems(k.file, res.Problems)
 	return res
+}
+
+// memoise records a render for the keys of this build and the next
+// (reuse.go); links are all the destinations the render resolved.
+func (r *renderer) memoise(k mdKey, text []byte, res markdown.Result, links []resolvedLink) {
+	if r.keys == nil {
+		return
+	}
+	e := mdMemo{Problems: res.Problems}
+	for _, l := range links {
+		if !standsAlone(l.dest) {
+			e.Links = append(e.Links, l.dest)
+		}
+	}
+	r.keys.store(mdID(k, text), e)
 }
 
 func (r *renderer) problems(file string, ps []markdown.Problem) {

@@ -61,11 +61,8 @@ type resolver struct {
 
 // resolve implements markdown.LinkResolver.
 func (r resolver) resolve(dest string) (string, string) {
-	if dest == "" || strings.HasPrefix(dest, "#") || strings.HasPrefix(dest, "//") {
+	if standsAlone(dest) {
 		return dest, ""
-	}
-	if u, err := url.Parse(dest); err == nil && u.Scheme != "" {
-		return dest, "" // external (unsafe schemes are dropped by package markdown)
 	}
 	target, suffix := dest, ""
 	if i := strings.IndexAny(target, "?#"); i >= 0 {
@@ -102,6 +99,17 @@ func (r resolver) resolve(dest string) (string, string) {
 		return dest, ""
 	}
 	return dest, "link to missing content file " + file
+}
+
+// standsAlone reports whether dest is left as it is whatever the site
+// holds: empty, a fragment, or an external URL (unsafe schemes are dropped
+// by package markdown). Its resolution never needs checking again.
+func standsAlone(dest string) bool {
+	if dest == "" || strings.HasPrefix(dest, "#") || strings.HasPrefix(dest, "//") {
+		return true
+	}
+	u, err := url.Parse(dest)
+	return err == nil && u.Scheme != ""
 }
 
 // pageURLs lists every site-relative URL a build writes, for checking

@@ -1,0 +1,190 @@
+package publish
+
+import (
+	"bytes"
+	"crypto/sha256"
+	"encoding/hex"
+	"encoding/json"
+	"fmt"
+	"io"
+	"os"
+	"path/filepath"
+)
+
+// ManifestName is the file at the root of every output folder that records,
+// for each file written with a key (Stage.WriteKeyed), the key and the
+// SHA-256 of its bytes, plus an opaque memo of the caller's (Stage.SetMemo).
+// The next build reads it to keep files whose inputs did not change
+// (Stage.Keep) without making them again. Its bytes depend only on the
+// files and keys, so two identical builds write identical manifests.
+const ManifestName = ".briefings-manifest"
+
+// manifestVersion changes whenever the meaning of keys or the format does;
+// a manifest of another version is ignored.
+const manifestVersion = 1
+
+type manifest struct {
+	Version int                   `json:"version"`
+	Memo    json.RawMessage       `json:"memo,omitempty"`
+	Files   map[string]fileRecord `json:"files"`
+}
+
+type fileRecord struct {
+	Key string `json:"key"`
+	Sum string `json:"sha256"` // first 128 bits
+}
+
+// readManifest loads the previous output's manifest; any problem (none,
+// unreadable, another version, bad JSON) means "no manifest".
+func (s *Stage) readManifest() {
+	f, err := s.prev.Open(ManifestName)
+	if err != nil {
+		return
+	}
+	defer f.Close()
+	if fi, err := f.Stat(); err != nil || !fi.Mode().IsRegular() {
+		return
+	}
+	var m manifest
+	if json.NewDecoder(f).Decode(&m) != nil || m.Version != manifestVersion || m.Files == nil {
+		return
+	}
+	s.prevManifest = &m
+}
+
+// CanKeep reports whether the previous output has a manifest, so Keep may
+// keep files.
+func (s *Stage) CanKeep() bool { return s.prevManifest != nil }
+
+// PreviousMemo returns the memo the previous build stored with SetMemo, or
+// nil.
+func (s *Stage) PreviousMemo() []byte {
+	if s.prevManifest == nil {
+		return nil
+	}
+	return s.prevManifest.Memo
+}
+
+// SetMemo stores memo (JSON) in this build's manifest for the next build.
+func (s *Stage) SetMemo(memo []byte) {
+	if !json.Valid(memo) {
+		return
+	}
+	s.mu.Lock()
+	s.memo = bytes.Clone(memo)
+	s.mu.Unlock()
+}
+
+// Keep puts the previous output's file at rel into the stage, without its
+// bytes being made again, when the previous build wrote it with the same
+// key and the file still holds exactly the bytes recorded then (its SHA-256
+// is checked, so a hand-edited output is never kept). It reports the size
+// of the kept file; false means the caller must write rel itself.
+func (s *Stage) Keep(rel, key string) (int64, bool) {
+	if s.prevManifest == nil || key == "" {
+		return 0, false
+	}
+	rec, ok := s.prevManifest.Files[rel]
+	if !ok || rec.Key != key {
+		return 0, false
+	}
+	s.io.RLock()
+	defer s.io.RUnlock()
+	if err := s.reserve(rel); err != nil {
+		return 0, false // reported by the caller's Write
+	}
+	kept := false
+	defer func() {
+		if !kept {
+			s.unreserve(rel)
+		}
+	}()
+	f, err := s.prev.Open(filepath.FromSlash(rel))
+	if err != nil {
+		return 0, false
+	}
+	defer f.Close()
+	fi, err := f.Stat()
+	if err != nil || !fi.Mode().IsRegular() || fi.Mode().Perm() != s.filePerm {
+		return 0, false
+	}
+	h := sha256.New()
+	if _, err := io.Copy(h, f); err != nil || digest(h.Sum(nil)) != rec.Sum {
+		return 0, false
+	}
+	full := filepath.Join(s.dir, filepath.FromSlash(rel))
+	if err := s.mkdirs(filepath.Dir(full)); err != nil {
+		return 0, false
+	}
+	if ok, err := s.link(rel, full, fi); err != nil || !ok {
+		if err != nil {
+			_ = s.fail(fmt.Errorf("publish: keeping %s: %w", rel, err))
+		}
+		return 0, false
+	}
+	s.record(rel, rec)
+	s.reused.Add(1)
+	kept = true
+	return fi.Size(), true
+}
+
+// WriteKeyed is Write that also records key (and the bytes' SHA-256) in the
+// manifest, so the next build can Keep the file.
+func (s *Stage) WriteKeyed(rel, key string, data []byte) error {
+	if err := s.Write(rel, data); err != nil {
+		return err
+	}
+	if key != "" {
+		sum := sha256.Sum256(data)
+		s.record(rel, fileRecord{Key: key, Sum: digest(sum[:])})
+	}
+	return nil
+}
+
+// digest is how a SHA-256 is recorded: its first 128 bits, in hex.
+func digest(sum []byte) string { return hex.EncodeToString(sum[:16]) }
+
+func (s *Stage) record(rel string, rec fileRecord) {
+	s.mu.Lock()
+	if s.files == nil {
+		s.files = map[string]fileRecord{}
+	}
+	s.files[rel] = rec
+	s.mu.Unlock()
+}
+
+// writeManifest writes the manifest into the stage (Commit, s.io held),
+// unless nothing was written with a key and no memo was set.
+func (s *Stage) writeManifest() error {
+	s.mu.Lock()
+	m := manifest{Version: manifestVersion, Memo: s.memo, Files: s.files}
+	s.mu.Unlock()
+	if m.Files == nil && m.Memo == nil {
+		return nil // nothing was written with a key: no manifest
+	}
+	if m.Files == nil {
+		m.Files = map[string]fileRecord{}
+	}
+	data, err := json.Marshal(m) // map keys sorted: deterministic
+	if err != nil {
+		return err
+	}
+	return s.write(filepath.Join(s.dir, ManifestName), append(data, '\n'), 0o644)
+}
+
+// unreserve forgets a reservation made by a Keep that did not keep the
+// file, so the caller's Write of the same path is not a collision.
+func (s *Stage) unreserve(rel string) {
+	s.mu.Lock()
+	defer s.mu.Unlock()
+	if e, ok := s.seen[fold(rel)]; ok && e.rel == rel && !e.dir {
+		delete(s.seen, fold(rel))
+	}
+	// Folder prefixes stay claimed: the caller writes the same path next.
+}
+
+// statSame reports whether full (just linked) is the file fi.
+func statSame(full string, fi os.FileInfo) bool {
+	lfi, err := os.Lstat(full)
+	return err == nil && lfi.Mode().IsRegular() && os.SameFile(fi, lfi)
+}
