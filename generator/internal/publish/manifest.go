@@ -1,6 +1,7 @@
 package publish
 
 import (
+	"bufio"
 	"bytes"
 	"crypto/sha256"
 	"encoding/hex"
@@ -187,4 +188,65 @@ func (s *Stage) unreserve(rel string) {
 func statSame(full string, fi os.FileInfo) bool {
 	lfi, err := os.Lstat(full)
 	return err == nil && lfi.Mode().IsRegular() && os.SameFile(fi, lfi)
+}
+
+// WriteStream is WriteKeyed for a file too large to hold in memory: write
+// is called once with a writer into the new file. The bytes are not
+// compared with the previous output (a keyed file whose key is unchanged
+// is kept with Keep instead). It returns the number of bytes written.
+func (s *Stage) WriteStream(rel, key string, write func(io.Writer) error) (int64, error) {
+	if s.custom {
+		// Tests inject failures through Options.WriteFile: go through it.
+		var b bytes.Buffer
+		if err := write(&b); err != nil {
+			return 0, s.failReserved(rel, err)
+		}
+		return int64(b.Len()), s.WriteKeyed(rel, key, b.Bytes())
+	}
+	s.io.RLock()
+	defer s.io.RUnlock()
+	if err := s.reserve(rel); err != nil {
+		return 0, err
+	}
+	full := filepath.Join(s.dir, filepath.FromSlash(rel))
+	if err := s.mkdirs(filepath.Dir(full)); err != nil {
+		return 0, s.fail(fmt.Errorf("publish: writing %s: %w", rel, err))
+	}
+	f, err := os.OpenFile(full, os.O_WRONLY|os.O_CREATE|os.O_EXCL, 0o644)
+	if err != nil {
+		return 0, s.fail(fmt.Errorf("publish: writing %s: %w", rel, err))
+	}
+	h := sha256.New()
+	cw := &countingWriter{w: io.MultiWriter(f, h)}
+	bw := bufio.NewWriterSize(cw, 256<<10)
+	err = write(bw)
+	if err == nil {
+		err = bw.Flush()
+	}
+	if cerr := f.Close(); err == nil {
+		err = cerr
+	}
+	if err != nil {
+		return cw.n, s.fail(fmt.Errorf("publish: writing %s: %w", rel, err))
+	}
+	if key != "" {
+		s.record(rel, fileRecord{Key: key, Sum: digest(h.Sum(nil))})
+	}
+	return cw.n, nil
+}
+
+// failReserved records err for rel as a sticky failure.
+func (s *Stage) failReserved(rel string, err error) error {
+	return s.fail(fmt.Errorf("publish: writing %s: %w", rel, err))
+}
+
+type countingWriter struct {
+	w io.Writer
+	n int64
+}
+
+func (c *countingWriter) Write(p []byte) (int, error) {
+	n, err := c.w.Write(p)
+	c.n += int64(n)
+	return n, err
 }

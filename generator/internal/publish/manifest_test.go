@@ -2,9 +2,12 @@ package publish
 
 import (
 	"bytes"
+	"errors"
+	"io"
 	"os"
 	"path/filepath"
 	"slices"
+	"strings"
 	"testing"
 )
 
@@ -165,4 +168,51 @@ func equalSets(a, b map[string]bool) bool {
 		}
 	}
 	return true
+}
+
+// TestWriteStream: a streamed file lands with its bytes and key (so the
+// next build can keep it), and a failing stream fails the whole stage.
+func TestWriteStream(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	st, err := Begin(Options{Out: out, Reuse: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	big := bytes.Repeat([]byte("0123456789"), 100_000) // past every buffer
+	n, err := st.WriteStream("data/big.json", "kbig", func(w io.Writer) error {
+		for i := 0; i < len(big); i += 7000 {
+			if _, err := w.Write(big[i:min(i+7000, len(big))]); err != nil {
+				return err
+			}
+		}
+		return nil
+	})
+	if err != nil || n != int64(len(big)) {
+		t.Fatalf("WriteStream = %d, %v; want %d", n, err, len(big))
+	}
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	if got, _ := os.ReadFile(filepath.Join(out, "data/big.json")); !bytes.Equal(got, big) {
+		t.Fatalf("streamed file holds %d bytes, want %d", len(got), len(big))
+	}
+	st, err = Begin(Options{Out: out, Reuse: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if n, ok := st.Keep("data/big.json", "kbig"); !ok || n != int64(len(big)) {
+		t.Errorf("Keep of the streamed file = %d, %v", n, ok)
+	}
+	if _, err := st.WriteStream("data/bad.json", "k", func(w io.Writer) error {
+		w.Write([]byte("half"))
+		return errors.New("encoder failed")
+	}); err == nil || !strings.Contains(err.Error(), "encoder failed") {
+		t.Errorf("failing stream: err = %v", err)
+	}
+	if err := st.Commit(); err == nil {
+		t.Error("Commit published a stage whose stream failed")
+	}
+	if got, _ := os.ReadFile(filepath.Join(out, "data/big.json")); !bytes.Equal(got, big) {
+		t.Error("a failed build changed the previous output")
+	}
 }

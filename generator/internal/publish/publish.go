@@ -122,6 +122,7 @@ type Stage struct {
 	base   string
 	dir    string // the staging folder
 	write  func(name string, data []byte, perm os.FileMode) error
+	custom bool // write is Options.WriteFile
 	lock   *lockFile
 	// plainRename makes Commit use the rename-aside fallback even where
 	// RENAME_EXCHANGE works, so tests cover both paths.
@@ -187,6 +188,8 @@ func Begin(opts Options) (*Stage, error) {
 	}
 	if s.write == nil {
 		s.write = os.WriteFile
+	} else {
+		s.custom = true
 	}
 	s.seen[fold(MarkerName)] = entry{orig: MarkerName, rel: MarkerName}
 	s.seen[fold(ManifestName)] = entry{orig: ManifestName, rel: ManifestName}

@@ -1,10 +1,15 @@
 package render
 
 import (
+	"bufio"
 	"bytes"
+	"crypto/sha256"
 	"encoding/csv"
+	"encoding/hex"
 	"encoding/json"
 	"html"
+	"io"
+	"reflect"
 	"strconv"
 	"strings"
 
@@ -71,24 +76,56 @@ type DataSource struct {
 	Date      string `json:"date"`
 }
 
+// dataJobs make the open data files, streamed: at 100,000 rounds they are
+// hundreds of megabytes, and no round's record is held longer than it
+// takes to encode it. They run after every other job (Site), so the
+// Markdown of every outcome is in the memo and their keys are known before
+// they are made.
 func (r *renderer) dataJobs() []job {
-	file := func(path string, encode func(r *renderer, all DataRounds) []byte) job {
+	file := func(path string, write func(r *renderer, w io.Writer) error) job {
 		return func(r *renderer) (Output, error) {
-			return r.produce(path, "data", func(r *renderer) any { return r.dataAll() },
-				func(v any) ([]byte, error) { return encode(r, v.(DataRounds)), nil })
+			out := Output{Path: path, Kind: "data"}
+			if r.keys != nil {
+				out.Key = r.keyFor(path, "data", func(r *renderer) any { return r.dataDigest() })
+				if r.keys.keep != nil && out.Key != "" {
+					if n, ok := r.keys.keep(path, out.Key); ok {
+						out.Kept, out.Size = true, n
+						return out, nil
+					}
+				}
+			}
+			return r.stream(out, func(w io.Writer) error { return write(r, w) }), nil
 		}
 	}
-	return []job{file("data/rounds.json", (*renderer).roundsJSON), file("data/rounds.csv", (*renderer).roundsCSV)}
+	return []job{file("data/rounds.json", (*renderer).writeRoundsJSON), file("data/rounds.csv", (*renderer).writeRoundsCSV)}
 }
 
-// dataAll is the open data of the archive.
-func (r *renderer) dataAll() DataRounds {
-	rounds := r.dataRounds()
-	return DataRounds{Title: r.opts.Config.Title, BaseURL: r.u.base, Count: len(rounds), Rounds: rounds}
+// dataHead is what the open data holds besides the rounds.
+func (r *renderer) dataHead() DataRounds {
+	return DataRounds{Title: r.opts.Config.Title, BaseURL: r.u.base, Count: len(r.a.Rounds), Rounds: []DataRound{}}
 }
 
-func (r *renderer) dataRounds() []DataRound {
-	out := make([]DataRound, 0, len(r.a.Rounds))
+// dataDigest stands for the whole open data in keys: the head and the
+// SHA-256 of every round's record, made one at a time.
+func (r *renderer) dataDigest() dataKey {
+	h := sha256.New()
+	w := bufio.NewWriterSize(h, 32<<10)
+	r.eachDataRound(func(d DataRound) error {
+		hashValue(w, reflect.ValueOf(d))
+		return nil
+	})
+	w.Flush()
+	return dataKey{Head: r.dataHead(), Rounds: hex.EncodeToString(h.Sum(nil))}
+}
+
+type dataKey struct {
+	Head   DataRounds
+	Rounds string
+}
+
+// eachDataRound calls f with the record of every round, oldest first,
+// until f returns an error.
+func (r *renderer) eachDataRound(f func(DataRound) error) error {
 	for i := len(r.a.Rounds) - 1; i >= 0; i-- {
 		rd := r.a.Rounds[i]
 		d := DataRound{
@@ -117,39 +154,41 @@ func (r *renderer) dataRounds() []DataRound {
 		for _, s := range rd.Sources {
 			d.Sources = append(d.Sources, DataSource{Title: s.Title, Publisher: s.Publisher, URL: s.URL, Date: s.Date.String()})
 		}
-		out = append(out, d)
+		if err := f(d); err != nil {
+			return err
+		}
 	}
-	return out
+	return nil
 }
 
 func (r *renderer) dataRef(e *link.Entity) DataRef {
 	return DataRef{Slug: e.Slug, Name: e.Name, URL: r.u.abs(e.URL())}
 }
 
-func (r *renderer) roundsJSON(all DataRounds) []byte {
-	rounds := all.Rounds
-	all.Rounds = []DataRound{}
-	head := encodeRoundsJSON(all)
-	if len(rounds) == 0 {
-		return head
+func (r *renderer) writeRoundsJSON(w io.Writer) error {
+	head := encodeRoundsJSON(r.dataHead())
+	if len(r.a.Rounds) == 0 {
+		_, err := w.Write(head)
+		return err
 	}
 	// The rounds are encoded one by one (and, in the dev server, reused
 	// while unchanged) and spliced into the empty list; TestRoundsJSONSplice
 	// checks the bytes equal one encoding of the whole.
 	const emptyTail = "[]\n}\n"
-	var b bytes.Buffer
+	b := bufio.NewWriter(w)
 	b.Write(head[:len(head)-len(emptyTail)])
 	b.WriteString("[\n")
-	for i, d := range rounds {
+	i := 0
+	r.eachDataRound(func(d DataRound) error {
 		b.WriteString("    ")
 		b.Write(r.opts.Cache.fragment("json:"+d.ID, d, func() []byte { return encodeRoundJSON(d) }))
-		if i < len(rounds)-1 {
+		if i++; i < len(r.a.Rounds) {
 			b.WriteByte(',')
 		}
-		b.WriteByte('\n')
-	}
+		return b.WriteByte('\n')
+	})
 	b.WriteString("  ]\n}\n")
-	return b.Bytes()
+	return b.Flush()
 }
 
 // encodeRoundJSON encodes one round as an element of the rounds list,
@@ -185,13 +224,14 @@ var CSVHeader = []string{
 	"topics", "topic_slugs", "outcomes", "side_meetings", "next_round", "sources", "source_urls",
 }
 
-func (r *renderer) roundsCSV(all DataRounds) []byte {
-	var b bytes.Buffer
+func (r *renderer) writeRoundsCSV(w io.Writer) error {
+	b := bufio.NewWriter(w)
 	b.Write(encodeCSVRow(CSVHeader))
-	for _, d := range all.Rounds {
-		b.Write(r.opts.Cache.fragment("csv:"+d.ID, d, func() []byte { return encodeRoundsCSV([]DataRound{d}) }))
-	}
-	return b.Bytes()
+	r.eachDataRound(func(d DataRound) error {
+		_, err := b.Write(r.opts.Cache.fragment("csv:"+d.ID, d, func() []byte { return encodeRoundsCSV([]DataRound{d}) }))
+		return err
+	})
+	return b.Flush()
 }
 
 func encodeCSVRow(row []string) []byte {

@@ -14,6 +14,7 @@ import (
 	"bytes"
 	"fmt"
 	"html/template"
+	"io"
 	"runtime"
 	"sort"
 	"sync"
@@ -41,6 +42,9 @@ type Options struct {
 	// Reuse, when set, keeps the previous build's files whose inputs are
 	// unchanged (reuse.go) and keys every file made from a typed value.
 	Reuse *Reuse
+	// Stream lets emit receive the largest files (the open data) as
+	// Output.Stream instead of Data, so they are never held in memory.
+	Stream bool
 }
 
 // Output is one file of the built site.
@@ -55,6 +59,9 @@ type Output struct {
 	// nil and Size is the kept file's size.
 	Kept bool
 	Size int64
+	// Stream, when set (only with Options.Stream), writes the file's
+	// bytes; Data is nil. A panic in it is returned as an error.
+	Stream func(io.Writer) error
 }
 
 // EmitFunc receives each output file; it may be called concurrently.
@@ -106,36 +113,39 @@ func Site(a *link.Archive, opts Options, emit EmitFunc) []diag.Diagnostic {
 		defer func() { r.keys.save(opts.Reuse) }()
 	}
 	r.site = r.siteView()
-	jobs := r.jobs()
 	if c := opts.Cache; c != nil {
 		c.begin()
 		defer c.end()
 	}
-
-	var wg sync.WaitGroup
-	next := make(chan job)
 	var emitErr error
 	var emitOnce sync.Once
-	for range runtime.GOMAXPROCS(0) {
-		wg.Add(1)
-		go func() {
-			defer wg.Done()
-			for j := range next {
-				out, err := r.run(j)
-				if err != nil {
-					continue // reported as a diagnostic by run
+	// The open data comes last, once every round's page has rendered (or
+	// kept) its outcomes: its key then never depends on scheduling.
+	for _, jobs := range [][]job{r.jobs(), r.dataJobs()} {
+		var wg sync.WaitGroup
+		next := make(chan job)
+		for range runtime.GOMAXPROCS(0) {
+			wg.Go(func() {
+				for j := range next {
+					out, err := r.run(j)
+					if err == nil && out.Stream != nil && !opts.Stream {
+						out, err = r.materialise(out)
+					}
+					if err != nil {
+						continue // reported as a diagnostic
+					}
+					if err := emit(out); err != nil {
+						emitOnce.Do(func() { emitErr = err })
+					}
 				}
-				if err := emit(out); err != nil {
-					emitOnce.Do(func() { emitErr = err })
-				}
-			}
-		}()
+			})
+		}
+		for _, j := range jobs {
+			next <- j
+		}
+		close(next)
+		wg.Wait()
 	}
-	for _, j := range jobs {
-		next <- j
-	}
-	close(next)
-	wg.Wait()
 	if emitErr != nil {
 		r.add(diag.Diagnostic{Severity: diag.Error, Code: "write", Message: emitErr.Error()})
 	}
@@ -151,6 +161,31 @@ func (r *renderer) run(j job) (out Output, err error) {
 		}
 	}()
 	return j(r)
+}
+
+// stream sets out.Stream to write, guarded: a panic in write becomes a
+// diagnostic and an error.
+func (r *renderer) stream(out Output, write func(io.Writer) error) Output {
+	out.Stream = func(w io.Writer) (err error) {
+		defer func() {
+			if p := recover(); p != nil {
+				err = fmt.Errorf("panic: %v", p)
+				r.add(diag.Diagnostic{Severity: diag.Error, Code: "internal", Message: fmt.Sprintf("internal error while rendering %s (please report): %v", out.Path, p)})
+			}
+		}()
+		return write(w)
+	}
+	return out
+}
+
+// materialise turns a streamed output into Data (emit without Stream).
+func (r *renderer) materialise(out Output) (Output, error) {
+	var b bytes.Buffer
+	if err := out.Stream(&b); err != nil {
+		return out, err
+	}
+	out.Data, out.Stream = b.Bytes(), nil
+	return out, nil
 }
 
 // page renders view, which holds no Markdown, with the layout of kind.
@@ -225,7 +260,6 @@ func (r *renderer) jobs() []job {
 	}
 	add("404.html", "404", func(r *renderer) any { return r.notFoundView() })
 	js = append(js, r.searchJobs()...)
-	js = append(js, r.dataJobs()...)
 	feed("feed.xml", func(r *renderer) atomFeed { return r.feed() })
 	js = append(js,
 		func(r *renderer) (Output, error) {
