@@ -18,6 +18,10 @@ import (
 func printStats(w io.Writer, s build.Stats, peak uint64, peakKnown bool) {
 	var b strings.Builder
 	fmt.Fprintf(&b, "stats: %d files, %s\n", s.Files, humanBytes(uint64(max(s.Bytes, 0))))
+	if s.Reused > 0 {
+		// Kept files were not even made: their inputs were unchanged.
+		fmt.Fprintf(&b, "  unchanged since the previous build: %d files (%d kept without being made)\n", s.Reused, s.Kept)
+	}
 	kinds := make([]string, 0, len(s.Pages))
 	for k := range s.Pages {
 		kinds = append(kinds, k)

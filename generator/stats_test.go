@@ -16,7 +16,7 @@ func TestPrintStats(t *testing.T) {
 	var b bytes.Buffer
 	printStats(&b, build.Stats{
 		Pages: map[string]int{"round": 12, "asset": 2, "home": 1},
-		Files: 15, Bytes: 3 << 20,
+		Files: 15, Bytes: 3 << 20, Reused: 9, Kept: 7,
 		Stages: []build.StageTime{
 			{Name: "read", Duration: 1234567 * time.Nanosecond},
 			{Name: "parse", Duration: 45678 * time.Microsecond},
@@ -27,6 +27,7 @@ func TestPrintStats(t *testing.T) {
 		Duration: 1600 * time.Millisecond,
 	}, 40<<20, true)
 	want := `stats: 15 files, 3.0 MiB
+  unchanged since the previous build: 9 files (7 kept without being made)
   pages by type: asset 2, home 1, round 12
   time per stage: read 1.23ms, parse 45.7ms, link 0s, render 1.5s, write 988µs (total 1.6s)
   peak memory: 40.0 MiB (maximum resident set size)
