@@ -44,6 +44,17 @@ func NewSession(opts Options) *Session {
 // slash-separated paths of files or folders that changed (created,
 // written, removed or renamed); nil means "anything may have changed".
 func (s *Session) Rebuild(changed []string) Snapshot {
+	return s.RebuildEarly(changed, nil, nil)
+}
+
+// RebuildEarly is Rebuild that, as soon as the site is loaded (read,
+// decoded and linked without errors), renders the pages and feeds at paths
+// (output paths such as "dialogues/d/r1/index.html") alone and hands them
+// to early, before the rest of the site is rendered: the dev server
+// reloads the pages open in browsers first. The early files are exactly
+// those of the snapshot; early is not called when loading or rendering
+// them found an error, or when no path names a page.
+func (s *Session) RebuildEarly(changed, paths []string, early func(map[string][]byte)) Snapshot {
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if s.memo == nil || changed == nil || touches(changed, "config.yaml") {
@@ -55,12 +66,19 @@ func (s *Session) Rebuild(changed []string) Snapshot {
 	p.memo = s.memo
 	files := map[string][]byte{}
 	var mu sync.Mutex
-	p.render(func(o render.Output) error {
-		mu.Lock()
-		files[o.Path] = o.Data
-		mu.Unlock()
-		return nil
-	})
+	if p.load() {
+		if early != nil && len(paths) > 0 && !p.failed() {
+			if f := p.renderEarly(paths); len(f) > 0 {
+				early(f)
+			}
+		}
+		p.renderLoaded(func(o render.Output) error {
+			mu.Lock()
+			files[o.Path] = o.Data
+			mu.Unlock()
+			return nil
+		})
+	}
 	res := p.result()
 	snap := Snapshot{Files: files, Diagnostics: res.Diagnostics, Failed: res.Failed(), Stats: res.Stats}
 	if p.site != nil {

@@ -45,6 +45,11 @@ type Options struct {
 	// Stream lets emit receive the largest files (the open data) as
 	// Output.Stream instead of Data, so they are never held in memory.
 	Stream bool
+	// Only, when set, renders just the pages and feeds at these output
+	// paths (the dev server renders the pages open in browsers first);
+	// the search index, open data, sitemap and assets are left out, and
+	// Cache keeps every entry (the full render that follows prunes it).
+	Only map[string]bool
 }
 
 // Output is one file of the built site.
@@ -113,15 +118,19 @@ func Site(a *link.Archive, opts Options, emit EmitFunc) []diag.Diagnostic {
 		defer func() { r.keys.save(opts.Reuse) }()
 	}
 	r.site = r.siteView()
-	if c := opts.Cache; c != nil {
-		c.begin()
-		defer c.end()
+	phases := [][]job{r.jobs()}
+	if opts.Only == nil {
+		if c := opts.Cache; c != nil {
+			c.begin()
+			defer c.end()
+		}
+		// The open data comes last, once every round's page has rendered
+		// (or kept) its outcomes: its key then never depends on scheduling.
+		phases = append(phases, r.dataJobs())
 	}
 	var emitErr error
 	var emitOnce sync.Once
-	// The open data comes last, once every round's page has rendered (or
-	// kept) its outcomes: its key then never depends on scheduling.
-	for _, jobs := range [][]job{r.jobs(), r.dataJobs()} {
+	for _, jobs := range phases {
 		var wg sync.WaitGroup
 		next := make(chan job)
 		for range runtime.GOMAXPROCS(0) {
@@ -223,7 +232,11 @@ func (r *renderer) jobs() []job {
 	var js []job
 	// Views and feeds are built by the renderer the job is given (which
 	// may be in key mode; see reuse.go), never by the r of this closure.
+	only := r.opts.Only
 	add := func(rel, kind string, view func(r *renderer) any) {
+		if only != nil && !only[outputPath(rel)] {
+			return
+		}
 		js = append(js, func(r *renderer) (Output, error) { return r.pageOf(rel, kind, view) })
 	}
 	add("", "home", func(r *renderer) any { return r.homeView() })
@@ -235,6 +248,9 @@ func (r *renderer) jobs() []job {
 	}
 	paged("dialogues/", "dialogues", len(a.Dialogues), func(r *renderer, n int) any { return r.dialoguesView(n) })
 	feed := func(rel string, value func(r *renderer) atomFeed) {
+		if only != nil && !only[rel] {
+			return
+		}
 		js = append(js, func(r *renderer) (Output, error) { return r.atomFile(rel, value) })
 	}
 	for _, d := range a.Dialogues {
@@ -259,6 +275,9 @@ func (r *renderer) jobs() []job {
 		add(p.URL(), "page", func(r *renderer) any { return r.standaloneView(p) })
 	}
 	add("404.html", "404", func(r *renderer) any { return r.notFoundView() })
+	if only != nil {
+		return js
+	}
 	js = append(js, r.searchJobs()...)
 	feed("feed.xml", func(r *renderer) atomFeed { return r.feed() })
 	js = append(js,

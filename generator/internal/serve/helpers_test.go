@@ -238,7 +238,12 @@ type sseEvent struct{ name, data string }
 
 func (ts *testServer) listen(header ...string) *sseClient {
 	ts.t.Helper()
-	req, _ := http.NewRequest("GET", ts.url+EventsPath, nil)
+	return ts.listenURL(ts.url+EventsPath, header...)
+}
+
+func (ts *testServer) listenURL(target string, header ...string) *sseClient {
+	ts.t.Helper()
+	req, _ := http.NewRequest("GET", target, nil)
 	for i := 0; i+1 < len(header); i += 2 {
 		req.Header.Set(header[i], header[i+1])
 	}

@@ -191,7 +191,7 @@ func (s *Server) redirect(w http.ResponseWriter, r *http.Request, to string) {
 func (s *Server) serveBytes(w http.ResponseWriter, r *http.Request, st *state, name string, data []byte, mod time.Time) {
 	ct := contentType(name, data[:min(len(data), 512)])
 	if isHTML(ct) {
-		data = inject(data, st)
+		data = inject(data, st, etag(data))
 		if st.since.After(mod) {
 			mod = st.since // the overlay changed the page
 		}
@@ -213,7 +213,7 @@ func (s *Server) notFound(w http.ResponseWriter, r *http.Request, st *state) {
 	ct := "text/plain; charset=utf-8"
 	if st.site != nil {
 		if f, ok := st.site.files["404.html"]; ok {
-			body, ct = inject(f.data, st), "text/html; charset=utf-8"
+			body, ct = inject(f.data, st, ""), "text/html; charset=utf-8"
 		}
 	}
 	s.writeStatus(w, r, http.StatusNotFound, ct, body)

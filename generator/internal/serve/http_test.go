@@ -9,6 +9,7 @@ import (
 	"io"
 	"mime"
 	"net/http"
+	"net/url"
 	"os"
 	"path/filepath"
 	"strings"
@@ -466,8 +467,8 @@ func TestReloadAfterSwap(t *testing.T) {
 
 func TestSlowClientsDropped(t *testing.T) {
 	h := newHub()
-	slow, _ := h.add()
-	fast, _ := h.add()
+	slow, _ := h.add("")
+	fast, _ := h.add("")
 	for i := 0; i < clientQueue+5; i++ {
 		h.broadcast([]byte("x"))
 		select {
@@ -491,7 +492,7 @@ func TestSlowClientsDropped(t *testing.T) {
 	default:
 		t.Errorf("close did not drop the clients")
 	}
-	if _, ok := h.add(); ok {
+	if _, ok := h.add(""); ok {
 		t.Errorf("a closed hub accepted a client")
 	}
 }
@@ -652,4 +653,70 @@ func atoiPort(t *testing.T, s string) int {
 		t.Fatal(err)
 	}
 	return n
+}
+
+// listenAt opens the live-reload stream as the script of the page at
+// urlPath does.
+func (ts *testServer) listenAt(urlPath string) *sseClient {
+	ts.t.Helper()
+	return ts.listenURL(ts.url + EventsPath + "?path=" + url.QueryEscape(urlPath))
+}
+
+// TestReloadOnlyChangedPages: every event names the current tag of the
+// page the client shows, so only the page whose bytes changed reloads; the
+// pages open in browsers are served and announced before the rest of the
+// site is rendered (BuildInfo.Early); a change a page's bytes do not show
+// (a script) sends no tag, so every page reloads.
+func TestReloadOnlyChangedPages(t *testing.T) {
+	fsys := siteFS(t)
+	ts := newHTTPServer(t, Options{FS: fsys})
+	tagOf := func(urlPath string) string {
+		_, body := ts.get(urlPath)
+		return etag([]byte(page(body)))
+	}
+	tagIn := func(ev sseEvent) string {
+		var d struct {
+			Tag string `json:"tag"`
+		}
+		if err := json.Unmarshal([]byte(ev.data), &d); err != nil {
+			t.Fatalf("event data %q: %v", ev.data, err)
+		}
+		return d.Tag
+	}
+	const edited, other = "/dialogues/alpha/one/", "/about/"
+	before, otherTag := tagOf(edited), tagOf(other)
+	a, b := ts.listenAt(edited), ts.listenAt(other)
+	if ev := a.next(); ev.name != "hello" || tagIn(ev) != before {
+		t.Fatalf("hello of the edited page: %v, want tag %s", ev, before)
+	}
+	if ev := b.next(); ev.name != "hello" || tagIn(ev) != otherTag {
+		t.Fatalf("hello of the other page: %v, want tag %s", ev, otherTag)
+	}
+
+	fsys["content/dialogues/alpha/one.md"] = &fstest.MapFile{Data: []byte("---\ntitle: Alpha one\ndate: 2020-05-01\nround: 1\nparticipants: [Lee Ha-na, Kim Min-jun]\ntopics: [Trade]\n---\nFirst round text, edited.\n")}
+	info := ts.Rebuild([]string{"content/dialogues/alpha/one.md"})
+	if info.Early <= 0 || info.Early > info.Duration {
+		t.Errorf("Early = %v (build %v): the open page was not served before the rest", info.Early, info.Duration)
+	}
+	after := tagOf(edited)
+	if after == before {
+		t.Fatal("the edit did not change the page")
+	}
+	// The early announcement and the final one both name the new tag.
+	for i := range 2 {
+		if ev := a.next(); ev.name != "reload" || tagIn(ev) != after {
+			t.Errorf("event %d for the edited page: %v, want reload with tag %s", i, ev, after)
+		}
+	}
+	for i := range 2 {
+		if ev := b.next(); ev.name != "reload" || tagIn(ev) != otherTag {
+			t.Errorf("event %d for the other page: %v, want its unchanged tag %s", i, ev, otherTag)
+		}
+	}
+
+	fsys["static/app.js"] = &fstest.MapFile{Data: []byte("console.log(3)")}
+	ts.Rebuild([]string{"static/app.js"})
+	if ev := b.next(); ev.name != "reload" || tagIn(ev) != "" {
+		t.Errorf("script change: %v, want a reload without a tag", ev)
+	}
 }

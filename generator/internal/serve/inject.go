@@ -21,15 +21,21 @@ const overlayStyle = "position:fixed;inset:0;z-index:2147483647;overflow:auto;ma
 
 const overlayPreStyle = "white-space:pre-wrap;color:#fca5a5;margin:1rem 0"
 
-// liveScript is the reconnecting live-reload client. %ID% and %URL% are
-// replaced with JSON strings. It reloads when the server's current build is
-// not the one this page shows (after a rebuild, or when the server comes
-// back after a restart), swaps stylesheets on a CSS-only change, and shows
-// or hides the error overlay. On a lost connection it retries after 1 s,
-// doubling up to 60 s.
+// liveScript is the reconnecting live-reload client. %ID%, %TAG% and %URL%
+// are replaced with JSON strings. It tells the server which page it shows;
+// it reloads when that page's bytes changed (the server sends the page's
+// current tag) or, when the server sends no tag (the page is unknown, or a
+// script, image or static file changed), when the server's current build
+// is not the one this page shows (also when the server comes back after a
+// restart). It swaps stylesheets on a CSS-only change, and shows or hides
+// the error overlay. On a lost connection it retries after 1 s, doubling up
+// to 60 s.
 const liveScript = `(function () {
   "use strict";
-  var id = %ID%, url = %URL%, delay = 1000, es = null;
+  var id = %ID%, tag = %TAG%, url = %URL% + "?path=" + encodeURIComponent(location.pathname), delay = 1000, es = null;
+  function stale(d) {
+    return (tag && d.tag !== undefined) ? d.tag !== tag : d.id !== id;
+  }
   function overlay(errors) {
     var o = document.getElementById("` + overlayID + `");
     if (!errors || !errors.length) { if (o) o.parentNode.removeChild(o); return; }
@@ -69,10 +75,15 @@ const liveScript = `(function () {
     es = new EventSource(url);
     on("hello", function (d) {
       delay = 1000;
-      if (d.id !== id) { location.reload(); return; }
+      if (stale(d)) { location.reload(); return; }
+      id = d.id;
       overlay(d.errors);
     });
-    on("reload", function (d) { if (d.id !== id) location.reload(); });
+    on("reload", function (d) {
+      if (stale(d)) { location.reload(); return; }
+      id = d.id;
+      overlay(null); // a build succeeded: no errors to show
+    });
     on("css", function (d) { id = d.id; swapCSS(d.urls); overlay(null); });
     on("errors", function (d) { overlay(d.errors); });
     es.onerror = function () {
@@ -86,7 +97,8 @@ const liveScript = `(function () {
 
 // inject adds the live-reload script, and the error overlay when the latest
 // build failed, before the page's last </body> (at the end without one).
-func inject(page []byte, st *state) []byte {
+// tag is the page's tag (site.tag), "" when it has none.
+func inject(page []byte, st *state, tag string) []byte {
 	id := ""
 	if st.site != nil {
 		id = st.site.id
@@ -105,7 +117,7 @@ func inject(page []byte, st *state) []byte {
 		}
 		b.WriteString(`</pre></div>`)
 	}
-	script := strings.NewReplacer("%ID%", strconv.Quote(id), "%URL%", strconv.Quote(EventsPath)).Replace(liveScript)
+	script := strings.NewReplacer("%ID%", strconv.Quote(id), "%TAG%", strconv.Quote(tag), "%URL%", strconv.Quote(EventsPath)).Replace(liveScript)
 	b.WriteString("<script>" + script + "</script>")
 	b.WriteString(injectEnd)
 
@@ -142,5 +154,5 @@ func lastIndexFold(s []byte, sep string) int {
 
 // errorPage is served while no build has succeeded yet.
 func errorPage(st *state) []byte {
-	return inject([]byte("<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Build failed</title></head>\n<body>\n<p>The site has not built successfully yet.</p>\n</body>\n</html>\n"), st)
+	return inject([]byte("<!DOCTYPE html>\n<html lang=\"en\">\n<head><meta charset=\"utf-8\"><title>Build failed</title></head>\n<body>\n<p>The site has not built successfully yet.</p>\n</body>\n</html>\n"), st, "")
 }

@@ -9,9 +9,11 @@ import (
 	"fmt"
 	"io"
 	"io/fs"
+	"maps"
 	"net"
 	"net/url"
 	"os"
+	"path"
 	"runtime/debug"
 	"strconv"
 	"strings"
@@ -62,6 +64,9 @@ type BuildInfo struct {
 	Snapshot build.Snapshot
 	Event    string // what browsers were told: "reload", "css" or "errors"
 	Duration time.Duration
+	// Early is when the pages open in browsers were served and announced,
+	// before the rest of the site was rendered; 0 when none were.
+	Early time.Duration
 }
 
 // Server holds the served site and rebuilds it.
@@ -111,6 +116,23 @@ type file struct {
 	data []byte
 	mod  time.Time // when these bytes were first served
 }
+
+// tag is the version of the page at path in this site: the ETag of its
+// bytes before the live-reload script is added (the script names it, and
+// a page reloads only when its tag changes). ok is false for no such page.
+func (st *site) tag(path string) (string, bool) {
+	if st == nil || path == "" {
+		return "", false
+	}
+	f, ok := st.files[path]
+	if !ok {
+		return "", false
+	}
+	return etag(f.data), true
+}
+
+// maxEarly is how many open pages a rebuild renders before the rest.
+const maxEarly = 8
 
 // New prepares a server; nothing is built until Rebuild.
 func New(opts Options) (*Server, error) {
@@ -190,11 +212,28 @@ func (s *Server) Rebuild(changed []string) BuildInfo {
 	s.buildMu.Lock()
 	defer s.buildMu.Unlock()
 	start := time.Now()
-	snap := s.runSession(changed)
+	base := s.state.Load()
+	var earlyAt time.Duration
+	// The pages open in browsers are rendered as soon as the site is
+	// loaded, served and announced; the rest of the site follows.
+	early := func(files map[string][]byte) {
+		if base.site == nil || base.errors != nil {
+			return // nothing good served yet, or an overlay up: wait for all
+		}
+		next, diff := s.patchSite(base.site, files)
+		if len(diff) == 0 {
+			return
+		}
+		s.state.Store(&state{site: next})
+		s.announce(next, "reload", diff, changed, nil)
+		earlyAt = time.Since(start)
+	}
+	snap := s.runSession(changed, s.hub.pages(maxEarly), early)
 	s.gen++
-	info := BuildInfo{N: s.gen, Changed: changed, Snapshot: snap}
+	info := BuildInfo{N: s.gen, Changed: changed, Snapshot: snap, Early: earlyAt}
 	old := s.state.Load()
 	if snap.Failed {
+		old = base // never keep early pages of a build that failed
 		errs := errorLines(snap.Diagnostics)
 		s.state.Store(&state{site: old.site, errors: errs, since: time.Now()})
 		info.Event = "errors"
@@ -211,8 +250,10 @@ func (s *Server) Rebuild(changed []string) BuildInfo {
 				urls[i] = (&url.URL{Path: s.basePath + p}).EscapedPath()
 			}
 			data["urls"] = urls
+			s.hub.broadcast(sseMessage(info.Event, data))
+		} else {
+			s.announce(next, "reload", diff, changed, data)
 		}
-		s.hub.broadcast(sseMessage(info.Event, data))
 	}
 	info.Duration = time.Since(start)
 	s.report(info)
@@ -227,9 +268,65 @@ func (s *Server) Rebuild(changed []string) BuildInfo {
 	return info
 }
 
+// announce tells every client that site next is served: data (or just the
+// id) plus, when the change is one a page's own bytes show, the tag of the
+// page the client shows, so that only clients whose page changed reload.
+func (s *Server) announce(next *site, event string, diff, changed []string, data map[string]any) {
+	tagged := pagesTell(diff, changed)
+	s.hub.send(func(page string) []byte {
+		d := map[string]any{"id": next.id}
+		maps.Copy(d, data)
+		if tag, ok := next.tag(page); ok && tagged {
+			d["tag"] = tag
+		}
+		return sseMessage(event, d)
+	})
+}
+
+// pagesTell reports whether the bytes of pages show everything that
+// changed: not when a script, an image or other static file changed (a
+// page that uses it must reload although its own bytes did not change).
+func pagesTell(diff, changed []string) bool {
+	if changed == nil {
+		return false
+	}
+	for _, c := range changed {
+		if c == "static" || strings.HasPrefix(c, "static/") || c == "." || c == "" {
+			return false
+		}
+	}
+	for _, p := range diff {
+		switch path.Ext(p) {
+		case ".html", ".xml", ".json", ".csv", ".txt", ".css":
+		default:
+			return false
+		}
+	}
+	return true
+}
+
+// patchSite is old with files replacing its files at the same paths; diff
+// lists the paths whose bytes changed.
+func (s *Server) patchSite(old *site, files map[string][]byte) (*site, []string) {
+	now := time.Now()
+	next := *old
+	next.id = s.boot + "-" + strconv.Itoa(s.gen+1) + "-early"
+	next.files = maps.Clone(old.files)
+	next.built = now
+	var diff []string
+	for p, data := range files {
+		if o, ok := old.files[p]; ok && sameBytes(o.data, data) {
+			continue
+		}
+		next.files[p] = file{data: data, mod: now}
+		diff = append(diff, p)
+	}
+	return &next, diff
+}
+
 // runSession runs one rebuild; a panic becomes a failed build and a fresh
 // session (its caches may be half-updated).
-func (s *Server) runSession(changed []string) (snap build.Snapshot) {
+func (s *Server) runSession(changed, pages []string, early func(map[string][]byte)) (snap build.Snapshot) {
 	defer func() {
 		if p := recover(); p != nil {
 			fmt.Fprintf(s.opts.Log, "serve: internal error during the rebuild: %v\n%s", p, debug.Stack())
@@ -243,7 +340,7 @@ func (s *Server) runSession(changed []string) (snap build.Snapshot) {
 	if s.opts.beforeBuild != nil {
 		s.opts.beforeBuild(changed)
 	}
-	return s.session.Rebuild(changed)
+	return s.session.RebuildEarly(changed, pages, early)
 }
 
 // newSite makes the served form of a good snapshot and lists the output

@@ -2,6 +2,8 @@ package serve
 
 import (
 	"net/http"
+	"slices"
+	"strings"
 	"sync"
 	"time"
 )
@@ -18,6 +20,7 @@ type hub struct {
 type client struct {
 	msgs chan []byte
 	gone chan struct{} // closed when the hub drops the client
+	page string        // output path of the page it shows ("" unknown)
 }
 
 // clientQueue is how many messages may wait for a slow client.
@@ -25,14 +28,14 @@ const clientQueue = 8
 
 func newHub() *hub { return &hub{clients: map[*client]bool{}} }
 
-// add registers a client; false once the hub is closed.
-func (h *hub) add() (*client, bool) {
+// add registers a client showing page; false once the hub is closed.
+func (h *hub) add(page string) (*client, bool) {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	if h.closed {
 		return nil, false
 	}
-	c := &client{msgs: make(chan []byte, clientQueue), gone: make(chan struct{})}
+	c := &client{msgs: make(chan []byte, clientQueue), gone: make(chan struct{}), page: page}
 	h.clients[c] = true
 	return c, true
 }
@@ -63,6 +66,26 @@ func (h *hub) broadcast(msg []byte) {
 	}
 }
 
+// send queues, for every client, the message msg makes for the page it
+// shows (made once per page), without blocking.
+func (h *hub) send(msg func(page string) []byte) {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	byPage := map[string][]byte{}
+	for c := range h.clients {
+		m, ok := byPage[c.page]
+		if !ok {
+			m = msg(c.page)
+			byPage[c.page] = m
+		}
+		select {
+		case c.msgs <- m:
+		default:
+			h.drop(c)
+		}
+	}
+}
+
 // close drops every client and refuses new ones (shutdown).
 func (h *hub) close() {
 	h.mu.Lock()
@@ -73,10 +96,39 @@ func (h *hub) close() {
 	}
 }
 
+// pages lists the pages the clients show, sorted, at most max of them.
+func (h *hub) pages(max int) []string {
+	h.mu.Lock()
+	defer h.mu.Unlock()
+	seen := map[string]bool{}
+	var out []string
+	for c := range h.clients {
+		if c.page != "" && !seen[c.page] {
+			seen[c.page] = true
+			out = append(out, c.page)
+		}
+	}
+	slices.Sort(out)
+	return out[:min(len(out), max)]
+}
+
 func (h *hub) len() int {
 	h.mu.Lock()
 	defer h.mu.Unlock()
 	return len(h.clients)
+}
+
+// pageOf maps the URL path a live-reload client says it shows (the
+// script sends location.pathname) to the output path of that page, or "".
+func (s *Server) pageOf(urlPath string) string {
+	rel, ok := strings.CutPrefix(urlPath, s.basePath)
+	if !ok || strings.ContainsAny(rel, "\\\x00") || strings.Contains("/"+rel, "/.") {
+		return ""
+	}
+	if rel == "" || strings.HasSuffix(rel, "/") {
+		rel += "index.html"
+	}
+	return rel
 }
 
 // Timing of the event stream.
@@ -102,7 +154,7 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 		http.Error(w, "403 forbidden: the live-reload stream is only for pages of this server", http.StatusForbidden)
 		return
 	}
-	c, ok := s.hub.add()
+	c, ok := s.hub.add(s.pageOf(r.URL.Query().Get("path")))
 	if !ok {
 		http.Error(w, "503 shutting down", http.StatusServiceUnavailable)
 		return
@@ -127,6 +179,9 @@ func (s *Server) events(w http.ResponseWriter, r *http.Request) {
 	hello := map[string]any{"id": "", "errors": st.errors}
 	if st.site != nil {
 		hello["id"] = st.site.id
+		if tag, ok := st.site.tag(c.page); ok {
+			hello["tag"] = tag
+		}
 	}
 	if !write(append([]byte("retry: 1000\n"), sseMessage("hello", hello)...)) {
 		return
