@@ -173,14 +173,25 @@ func (p *pipeline) load() bool {
 	p.site = site
 	p.stage("read")
 
-	cs, ds := content.Assemble(p.memo.parse(site.Content, copts))
+	parsed := p.memo.parse(site.Content, copts)
+	if arch, ds, ok := p.memo.patch(parsed); ok {
+		// Only display fields of rounds changed (dev server): the
+		// archive of the previous rebuild takes the new rounds in place.
+		p.diags.Append(ds...)
+		p.stage("parse")
+		p.arch = arch
+		p.stage("link")
+		return true
+	}
+	cs, ds := content.Assemble(parsed)
 	p.diags.Append(ds...)
 	p.stage("parse")
 
-	arch, ds := link.Link(cs, link.Options{Drafts: p.opts.Drafts})
-	p.diags.Append(ds...)
+	arch, lds := link.Link(cs, link.Options{Drafts: p.opts.Drafts})
+	p.diags.Append(lds...)
 	p.arch = arch
 	p.stage("link")
+	p.memo.linked(parsed, arch, append(ds, lds...))
 	return true
 }
 

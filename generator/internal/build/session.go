@@ -2,11 +2,13 @@ package build
 
 import (
 	"io/fs"
+	"reflect"
 	"strings"
 	"sync"
 
 	"briefings/generator/internal/content"
 	"briefings/generator/internal/diag"
+	"briefings/generator/internal/link"
 	"briefings/generator/internal/render"
 )
 
@@ -33,6 +35,9 @@ type Snapshot struct {
 	Stats       Stats
 	// Rendered and Reused count pages rendered anew and taken from the cache.
 	Rendered, Reused int
+	// Patched counts the rounds put into the previous archive in place
+	// (only display fields changed); 0 when the archive was linked anew.
+	Patched int
 }
 
 // NewSession prepares a session; nothing is read until Rebuild.
@@ -87,6 +92,7 @@ func (s *Session) RebuildEarly(changed, paths []string, early func(map[string][]
 	if c := s.memo.cache; c != nil {
 		snap.Rendered, snap.Reused = c.Rendered, c.Reused
 	}
+	snap.Patched = s.memo.patched
 	s.memo.commit()
 	return snap
 }
@@ -111,6 +117,13 @@ type memo struct {
 	tmpl      *render.Templates
 	tmplDiags []diag.Diagnostic
 	cache     *render.Cache
+
+	// The archive of the last rebuild that linked, what it was linked
+	// from (by path) and the diagnostics of decoding and linking it.
+	arch       *link.Archive
+	linkedFrom map[string]content.Parsed
+	loadDiags  []diag.Diagnostic
+	patched    int // rounds patched by the latest rebuild
 }
 
 type memoFile struct {
@@ -173,6 +186,55 @@ func (m *memo) parse(files []content.File, opts content.Options) []content.Parse
 		m.next[f.Path] = memoFile{data: f.Data, parsed: out[i]}
 	}
 	return out
+}
+
+// linked records a rebuild's archive for patch.
+func (m *memo) linked(parsed []content.Parsed, arch *link.Archive, ds []diag.Diagnostic) {
+	if m == nil {
+		return
+	}
+	m.arch, m.loadDiags, m.patched = arch, ds, 0
+	m.linkedFrom = make(map[string]content.Parsed, len(parsed))
+	for _, p := range parsed {
+		m.linkedFrom[p.Path] = p
+	}
+}
+
+// patch updates the last archive in place when the only changes since it
+// was linked are to fields of rounds that linking never reads
+// (link.CanPatch) and decoding them reported the same diagnostics as
+// before: then linking again would give the same archive and diagnostics.
+// Editing a round's title, summary or body while previewing it no longer
+// costs a link of the whole archive.
+func (m *memo) patch(parsed []content.Parsed) (*link.Archive, []diag.Diagnostic, bool) {
+	if m == nil || m.arch == nil || m.full || len(parsed) != len(m.linkedFrom) {
+		return nil, nil, false
+	}
+	type swap struct{ prev, next *content.Round }
+	var swaps []swap
+	for _, p := range parsed {
+		old, ok := m.linkedFrom[p.Path]
+		switch {
+		case !ok:
+			return nil, nil, false // a file was added (and another removed)
+		case !m.isChanged(p.Path):
+			continue // parse reused old
+		}
+		prev, ok1 := old.Value.(*content.Round)
+		next, ok2 := p.Value.(*content.Round)
+		if !ok1 || !ok2 || !reflect.DeepEqual(old.Diags, p.Diags) || !link.CanPatch(m.arch, prev, next) {
+			return nil, nil, false
+		}
+		swaps = append(swaps, swap{prev, next})
+	}
+	for _, s := range swaps {
+		link.Patch(m.arch, s.prev, s.next)
+	}
+	m.patched = len(swaps)
+	for _, p := range parsed {
+		m.linkedFrom[p.Path] = p
+	}
+	return m.arch, m.loadDiags, true
 }
 
 // templates reuses the parsed layouts unless a layout changed.

@@ -2,6 +2,7 @@ package build
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 	"testing/fstest"
 )
@@ -68,6 +69,39 @@ func compare(t *testing.T, step string, fsys fstest.MapFS, snap Snapshot) {
 	for p := range snap.Files {
 		if _, ok := full[p]; !ok {
 			t.Errorf("%s: %s is stale", step, p)
+		}
+	}
+}
+
+// TestSessionPatchesDisplayEdits: editing what linking never reads (title,
+// summary, body) patches the previous archive instead of linking again,
+// and the rebuild still equals a full build; an edit that moves lines (so
+// positions in diagnostics could change) or the date links anew.
+func TestSessionPatchesDisplayEdits(t *testing.T) {
+	fsys := loadTxtar(t, "testdata/sites/crosslinks.txtar")
+	s := NewSession(Options{FS: fsys})
+	compare(t, "initial", fsys, s.Rebuild(nil))
+	const p = "content/dialogues/alpha/two.md"
+	for _, e := range []struct {
+		name     string
+		from, to string
+		patched  int
+	}{
+		{"retitle", "title: Alpha two", "title: Alpha two, retitled", 1},
+		{"body", "\n---\n", "\n---\nA body, edited.\n\n", 1},
+		{"add a summary (lines move)", "title: Alpha two, retitled", "title: Alpha two, retitled\nsummary: A summary.", 0},
+		{"edit the summary", "summary: A summary.", "summary: Another summary.", 1},
+		{"redate", "date: 2021-06-01", "date: 2021-06-02", 0},
+	} {
+		data := string(fsys[p].Data)
+		if !strings.Contains(data, e.from) {
+			t.Fatalf("%s: %q not in %s", e.name, e.from, p)
+		}
+		fsys[p] = &fstest.MapFile{Data: []byte(strings.Replace(data, e.from, e.to, 1))}
+		snap := s.Rebuild([]string{p})
+		compare(t, e.name, fsys, snap)
+		if snap.Patched != e.patched {
+			t.Errorf("%s: %d rounds patched, want %d", e.name, snap.Patched, e.patched)
 		}
 	}
 }
