@@ -166,8 +166,11 @@ func (p *pipeline) load() bool {
 		site, ds = source.List(p.opts.FS, maxFile)
 		copts.Read = func(path string) ([]byte, error) { return fs.ReadFile(p.opts.FS, path) }
 		copts.LazyBodies = true
+	} else if s, sds, ok := p.memo.refresh(p.opts.FS, maxFile); ok {
+		site, ds = s, sds // only content files changed: no need to list
 	} else {
 		site, ds = source.Read(p.opts.FS, maxFile, p.memo.reuse())
+		p.memo.read(site, ds)
 	}
 	p.diags.Append(ds...)
 	p.site = site

@@ -10,6 +10,7 @@ import (
 	"briefings/generator/internal/diag"
 	"briefings/generator/internal/link"
 	"briefings/generator/internal/render"
+	"briefings/generator/internal/source"
 )
 
 // Session rebuilds one site again and again in memory, for the dev server.
@@ -120,6 +121,9 @@ type memo struct {
 
 	// The archive of the last rebuild that linked, what it was linked
 	// from (by path) and the diagnostics of decoding and linking it.
+	site      *source.Site // the last listing of the site (refresh)
+	readDiags []diag.Diagnostic
+
 	arch       *link.Archive
 	linkedFrom map[string]content.Parsed
 	loadDiags  []diag.Diagnostic
@@ -186,6 +190,24 @@ func (m *memo) parse(files []content.File, opts content.Options) []content.Parse
 		m.next[f.Path] = memoFile{data: f.Data, parsed: out[i]}
 	}
 	return out
+}
+
+// read records a rebuild's listing of the site for refresh.
+func (m *memo) read(site *source.Site, ds []diag.Diagnostic) {
+	m.site, m.readDiags = site, ds
+}
+
+// refresh updates the last listing when only content files changed
+// (source.Refresh), and records it.
+func (m *memo) refresh(fsys fs.FS, maxFile int64) (*source.Site, []diag.Diagnostic, bool) {
+	if m.full || m.site == nil {
+		return nil, nil, false
+	}
+	site, ds, ok := source.Refresh(fsys, m.site, m.readDiags, maxFile, m.changed)
+	if ok {
+		m.site = site
+	}
+	return site, ds, ok
 }
 
 // linked records a rebuild's archive for patch.

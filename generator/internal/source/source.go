@@ -18,6 +18,7 @@ import (
 	"fmt"
 	"io/fs"
 	"path"
+	"slices"
 	"sort"
 	"strings"
 
@@ -198,4 +199,39 @@ func unwrapPath(err error) error {
 		return pe.Err
 	}
 	return err
+}
+
+// Refresh brings prev (a Site read by Read, with the diagnostics ds of
+// that read) up to date without listing the site again, when every
+// changed path names a content file that prev holds and that is still a
+// regular file within maxFile: the listing is then the same, and only
+// those files are read again. ok is false when that is not so (a file was
+// added, removed or replaced by something else; a folder, layout, static
+// file or config.yaml changed), and the caller must Read.
+func Refresh(fsys fs.FS, prev *Site, ds []diag.Diagnostic, maxFile int64, changed []string) (*Site, []diag.Diagnostic, bool) {
+	if prev == nil || len(changed) == 0 {
+		return nil, nil, false
+	}
+	at := make(map[string]int, len(prev.Content))
+	for i, f := range prev.Content {
+		at[f.Path] = i
+	}
+	next := *prev
+	next.Content = slices.Clone(prev.Content)
+	for _, p := range changed {
+		i, ok := at[p]
+		if !ok || IsTemp(p) {
+			return nil, nil, false
+		}
+		info, err := fs.Lstat(fsys, p)
+		if err != nil || !info.Mode().IsRegular() || (maxFile > 0 && info.Size() > maxFile) {
+			return nil, nil, false
+		}
+		b, err := fs.ReadFile(fsys, p)
+		if err != nil {
+			return nil, nil, false
+		}
+		next.Content[i].Data = b
+	}
+	return &next, ds, true
 }
