@@ -21,7 +21,9 @@ package render
 // Output: a *Templates whose Render executes "base" for one page kind with a
 // view (the structs in view.go) and returns the bytes, and whose Assets
 // returns the merged assets. Load parses everything once; Render is safe for
-// concurrent use.
+// concurrent use. Load also escapes every page kind's set and compiles it
+// for the fast executor (fast_exec.go), which Render uses where it can:
+// the bytes are html/template's, at a fraction of its cost.
 //
 // Failure: Load never stops at the first problem. Every site file is parsed
 // and each problem becomes a positioned diag.Diagnostic:
@@ -55,6 +57,7 @@ import (
 	"strconv"
 	"strings"
 	"sync"
+	"sync/atomic"
 	"text/template/parse"
 
 	"briefings/generator/internal/diag"
@@ -74,12 +77,17 @@ var kinds = [...]string{
 func Kinds() []string { return slices.Clone(kinds[:]) }
 
 // Templates is a loaded set of layouts: one parsed template set per page
-// kind, plus the merged assets. It is immutable after Load.
+// kind, plus the merged assets. It is immutable after Load (but for the
+// fast executor's caches of field lookups and its count of bails).
 type Templates struct {
 	sets    map[string]*template.Template // kind → set holding "base"
+	fast    map[string]*fastProgram       // kind → its escaped set, compiled (fast_exec.go)
 	display map[string]string             // layout file name → name in diagnostics
 	assets  map[string][]byte             // "assets/style.css" → bytes
 	bufs    sync.Pool                     // *bytes.Buffer for Render
+	// fastBails counts the pages the fast executor left to html/template
+	// (for tests; see fast_exec.go).
+	fastBails atomic.Int64
 }
 
 // layoutFile is one template file.
@@ -100,6 +108,7 @@ func Load(defaults fs.FS, site fs.FS, sitePrefix string) (*Templates, []diag.Dia
 		site:       map[string]layoutFile{},
 		t: &Templates{
 			sets:    map[string]*template.Template{},
+			fast:    map[string]*fastProgram{},
 			display: map[string]string{},
 			assets:  map[string][]byte{},
 		},
@@ -250,6 +259,7 @@ func (l *loader) build() {
 		l.t.display[lay.name] = l.displayName(lay.name, true)
 	}
 
+	probes := newProbes()
 	refs := refIndex{}
 	for _, kind := range kinds {
 		set := l.buildSet(kind, eff, extras)
@@ -273,6 +283,12 @@ func (l *loader) build() {
 			if !slices.Contains(l.diags, d) {
 				l.add(d)
 			}
+			continue
+		}
+		// A set the fast executor does not support is rendered by
+		// html/template alone; that is a matter of speed, not a problem.
+		if prog, err := compileFast("base", escapedTrees(set), probes); err == nil {
+			l.t.fast[kind] = prog
 		}
 	}
 }
@@ -483,7 +499,17 @@ func toDiag(err error, code, fallback string, display func(string) string) diag.
 // Render executes the page template for kind (e.g. "round") with view and
 // returns the bytes. Execution errors and panics become a "template-exec"
 // diagnostic at the layout's file:line:col. Safe for concurrent use.
+//
+// The escaped templates are executed by the fast executor (fast_exec.go)
+// when it supports the kind's set, and by html/template otherwise or when
+// the fast executor leaves the page to it; the bytes are the same.
 func (t *Templates) Render(kind string, view any) (out []byte, d *diag.Diagnostic) {
+	return t.render(kind, view, true)
+}
+
+// render is Render; with fast false it always uses html/template (for
+// tests that compare the two).
+func (t *Templates) render(kind string, view any, fast bool) (out []byte, d *diag.Diagnostic) {
 	file := kind + ".html"
 	set := t.sets[kind]
 	if set == nil {
@@ -514,6 +540,13 @@ func (t *Templates) Render(kind string, view any) (out []byte, d *diag.Diagnosti
 			t.bufs.Put(buf)
 		}
 	}()
+	if prog := t.fast[kind]; fast && prog != nil {
+		if prog.run(buf, view) == nil {
+			return bytes.Clone(buf.Bytes()), nil
+		}
+		buf.Reset() // errFastBail: html/template renders the page
+		t.fastBails.Add(1)
+	}
 	if err := set.ExecuteTemplate(buf, "base", view); err != nil {
 		dd := toDiag(err, "template-exec", t.display[file], t.displayIn(set))
 		return nil, &dd
