@@ -50,14 +50,19 @@ func main() {
 	edits := flag.Int("edits", 20, "edits to time")
 	dir := flag.String("dir", "", "corpus folder (default: a temporary folder, removed afterwards)")
 	cpuprofile := flag.String("cpuprofile", "", "write a CPU profile of the edits to this file")
+	field := flag.String("field", "title", "what each edit changes: title (a field linking never reads, so the archive is patched) or role (a participant's role: the archive is linked again)")
 	flag.Parse()
-	if err := run(*rounds, *edits, *dir, *cpuprofile); err != nil {
+	if *field != "title" && *field != "role" {
+		fmt.Fprintln(os.Stderr, "latencybench: -field must be title or role")
+		os.Exit(2)
+	}
+	if err := run(*rounds, *edits, *dir, *cpuprofile, *field); err != nil {
 		fmt.Fprintln(os.Stderr, "latencybench:", err)
 		os.Exit(1)
 	}
 }
 
-func run(rounds, edits int, dir, cpuprofile string) error {
+func run(rounds, edits int, dir, cpuprofile, field string) error {
 	if dir == "" {
 		tmp, err := os.MkdirTemp("", "latencybench-")
 		if err != nil {
@@ -117,6 +122,19 @@ func run(rounds, edits int, dir, cpuprofile string) error {
 		defer func() { pprof.StopCPUProfile(); f.Close() }()
 	}
 	title := regexp.MustCompile(`(?m)^title: .*$`)
+	role := regexp.MustCompile(`(?m)^(    role: )(.*)$`)
+	if field == "role" {
+		var withRoles []string
+		for _, p := range files {
+			if b, err := os.ReadFile(p); err == nil && role.Match(b) {
+				withRoles = append(withRoles, p)
+			}
+		}
+		files = withRoles
+		if len(files) == 0 {
+			return fmt.Errorf("no round names a role")
+		}
+	}
 	run := time.Now().UnixNano() % 1e6 // titles differ from earlier runs on a reused corpus
 	var lat, cpu, whole []time.Duration
 	stages := map[string][]time.Duration{}
@@ -129,6 +147,17 @@ func run(rounds, edits int, dir, cpuprofile string) error {
 		}
 		marker := fmt.Sprintf("Edited title %d.%d", run, i)
 		data := title.ReplaceAll(old, []byte("title: "+marker))
+		if field == "role" {
+			marker = fmt.Sprintf("Acting envoy %d.%d", run, i)
+			done := false
+			data = role.ReplaceAllFunc(old, func(m []byte) []byte {
+				if done {
+					return m
+				}
+				done = true
+				return []byte("    role: " + marker)
+			})
+		}
 		rel, _ := filepath.Rel(filepath.Join(dir, "content"), p)
 		pagePath := "/" + strings.TrimSuffix(filepath.ToSlash(rel), ".md") + "/"
 		events, stop, err := listen(base, pagePath)
