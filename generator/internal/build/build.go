@@ -44,6 +44,9 @@ type Options struct {
 	// WriteFile, when set, replaces os.WriteFile for every file Build
 	// publishes (publish.Options.WriteFile); tests inject write failures.
 	WriteFile func(name string, data []byte, perm os.FileMode) error
+	// VerifyKeys computes every output's key both ways (render.Reuse.Verify)
+	// and fails the build when they differ (tests).
+	VerifyKeys bool
 }
 
 // StageTime is how long one stage took.
@@ -391,7 +394,7 @@ func run(opts Options, write bool) (res Result) {
 		return res
 	}
 	defer stage.Abort() // after a panic; a no-op after Commit
-	reuse := &render.Reuse{Salt: p.salt(), Memo: stage.PreviousMemo(), SaveMemo: stage.SetMemo}
+	reuse := &render.Reuse{Salt: p.salt(), Memo: stage.PreviousMemo(), SaveMemo: stage.SetMemo, Verify: opts.VerifyKeys}
 	if stage.CanKeep() {
 		reuse.Keep = stage.Keep
 	}

@@ -44,13 +44,18 @@ func TestBuildKeepProperty(t *testing.T) {
 					history = append(history, fmt.Sprintf("step %d: %s", i, strings.Join(what, "; ")))
 				}
 				fresh := filepath.Join(root, fmt.Sprintf("fresh-%d", i))
-				inc := build.Build(build.Options{FS: s.fsys, Out: out})
-				clean := build.Build(build.Options{FS: s.fsys, Out: fresh})
+				inc := build.Build(build.Options{FS: s.fsys, Out: out, VerifyKeys: true})
+				clean := build.Build(build.Options{FS: s.fsys, Out: fresh, VerifyKeys: true})
 				fail := func(format string, args ...any) {
 					t.Fatalf("seed %d, after\n%s\n%s", n, strings.Join(history, "\n"), fmt.Sprintf(format, args...))
 				}
 				if inc.Err != nil || clean.Err != nil {
 					fail("build errors: %v / %v", inc.Err, clean.Err)
+				}
+				for _, d := range append(inc.Diagnostics, clean.Diagnostics...) {
+					if d.Code == "internal" { // VerifyKeys reports a key mismatch so
+						fail("internal error: %s", d)
+					}
 				}
 				if g, w := diagText(inc.Diagnostics), diagText(clean.Diagnostics); g != w {
 					fail("diagnostics differ\nkeeping build:\n%sclean build:\n%s", g, w)

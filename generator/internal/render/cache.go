@@ -221,21 +221,38 @@ type valueHasher interface {
 }
 
 func hashValue(h valueHasher, v reflect.Value) {
-	var buf [8]byte
-	putInt := func(n uint64) {
-		for i := range buf {
-			buf[i] = byte(n >> (8 * i))
-		}
-		h.Write(buf[:])
+	(&valueHash{w: h}).value(v)
+}
+
+// valueHash writes values to w; sub, when set, may give a string of type
+// template.HTML to write in place of the string itself.
+type valueHash struct {
+	w   valueHasher
+	sub func(string) (string, bool)
+}
+
+func (vh *valueHash) putInt(n uint64) {
+	for i := range 8 {
+		vh.w.WriteByte(byte(n >> (8 * i)))
 	}
+}
+
+func (vh *valueHash) value(v reflect.Value) {
+	h := vh.w
 	switch v.Kind() {
 	case reflect.String:
-		putInt(uint64(v.Len()))
-		h.WriteString(v.String())
+		s := v.String()
+		if vh.sub != nil && v.Type() == htmlType {
+			if ph, ok := vh.sub(s); ok {
+				s = ph
+			}
+		}
+		vh.putInt(uint64(len(s)))
+		h.WriteString(s)
 	case reflect.Int, reflect.Int8, reflect.Int16, reflect.Int32, reflect.Int64:
-		putInt(uint64(v.Int()))
+		vh.putInt(uint64(v.Int()))
 	case reflect.Uint, reflect.Uint8, reflect.Uint16, reflect.Uint32, reflect.Uint64:
-		putInt(v.Uint())
+		vh.putInt(v.Uint())
 	case reflect.Bool:
 		if v.Bool() {
 			h.WriteByte(1)
@@ -248,15 +265,15 @@ func hashValue(h valueHasher, v reflect.Value) {
 			return
 		}
 		h.WriteByte(1)
-		hashValue(h, v.Elem())
+		vh.value(v.Elem())
 	case reflect.Struct:
 		for i := range v.NumField() {
-			hashValue(h, v.Field(i))
+			vh.value(v.Field(i))
 		}
 	case reflect.Slice, reflect.Array:
-		putInt(uint64(v.Len()))
+		vh.putInt(uint64(v.Len()))
 		for i := range v.Len() {
-			hashValue(h, v.Index(i))
+			vh.value(v.Index(i))
 		}
 	case reflect.Invalid:
 		h.WriteByte(0)

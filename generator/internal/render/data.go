@@ -12,6 +12,7 @@ import (
 	"reflect"
 	"strconv"
 	"strings"
+	"sync"
 
 	"briefings/generator/internal/link"
 )
@@ -106,8 +107,23 @@ func (r *renderer) dataHead() DataRounds {
 }
 
 // dataDigest stands for the whole open data in keys: the head and the
-// SHA-256 of every round's record, made one at a time.
+// SHA-256 of every round's record, made one at a time (once per render:
+// both data files are keyed by it).
 func (r *renderer) dataDigest() dataKey {
+	if !r.keyMode || r.dataKey == nil {
+		return r.digestData()
+	}
+	r.dataKey.once.Do(func() { r.dataKey.key = r.digestData() })
+	return r.dataKey.key
+}
+
+// dataKeyMemo holds the key-mode dataDigest of one render.
+type dataKeyMemo struct {
+	once sync.Once
+	key  dataKey
+}
+
+func (r *renderer) digestData() dataKey {
 	h := sha256.New()
 	w := bufio.NewWriterSize(h, 32<<10)
 	r.eachDataRound(func(d DataRound) error {

@@ -88,6 +88,11 @@ type renderer struct {
 	// placeholders (reuse.go); unknown is set when a text has no memo.
 	keyMode bool
 	unknown bool
+	// outs, when set, records every Markdown output of a view built for
+	// real, with its placeholder, so the view can be keyed (reuse.go).
+	outs *[]mdOut
+	// dataKey is the key-mode digest of the open data, made once.
+	dataKey *dataKeyMemo
 }
 
 // sink collects the diagnostics of every job.
@@ -106,13 +111,13 @@ func (r *renderer) add(ds ...diag.Diagnostic) {
 // the key-mode state.
 func (r *renderer) fork(keyMode bool) *renderer {
 	f := *r
-	f.keyMode, f.unknown = keyMode, false
+	f.keyMode, f.unknown, f.outs = keyMode, false, nil
 	return &f
 }
 
 // Site renders every output file of the archive.
 func Site(a *link.Archive, opts Options, emit EmitFunc) []diag.Diagnostic {
-	r := &renderer{a: a, opts: opts, u: newURLs(opts.Config.BaseURL), pages: pageURLs(a), sink: &sink{}}
+	r := &renderer{a: a, opts: opts, u: newURLs(opts.Config.BaseURL), pages: pageURLs(a), sink: &sink{}, dataKey: &dataKeyMemo{}}
 	if opts.Reuse != nil {
 		r.keys = newKeyer(opts.Reuse)
 		defer func() { r.keys.save(opts.Reuse) }()
@@ -318,8 +323,8 @@ func (r *renderer) markdown(file string, body content.Markdown) template.HTML {
 	if isBlank(text) {
 		return ""
 	}
-	res := r.renderMarkdown(mdKey{file: file, line: body.Line}, text)
-	return trustedHTML(res.HTML)
+	k := mdKey{file: file, line: body.Line}
+	return r.rendered(k, text, trustedHTML(r.renderMarkdown(k, text).HTML))
 }
 
 func isBlank(text []byte) bool { return len(bytes.TrimSpace(text)) == 0 }
@@ -328,8 +333,8 @@ func (r *renderer) inline(file string, in content.Inline) template.HTML {
 	if r.keyMode {
 		return r.keyText(mdKey{file: file, line: in.Line, inline: true}, []byte(in.Text))
 	}
-	res := r.renderMarkdown(mdKey{file: file, line: in.Line, inline: true}, []byte(in.Text))
-	return trustedHTML(res.HTML)
+	k := mdKey{file: file, line: in.Line, inline: true}
+	return r.rendered(k, []byte(in.Text), trustedHTML(r.renderMarkdown(k, []byte(in.Text)).HTML))
 }
 
 // renderMarkdown renders (or reuses) one Markdown text and reports its

@@ -5,12 +5,14 @@ import (
 	"crypto/sha256"
 	"encoding/hex"
 	"encoding/json"
+	"fmt"
 	"html/template"
 	"maps"
 	"reflect"
 	"slices"
 	"strconv"
 	"sync"
+	"unsafe"
 
 	"briefings/generator/internal/content"
 	"briefings/generator/internal/markdown"
@@ -46,6 +48,9 @@ type Reuse struct {
 	Memo []byte
 	// SaveMemo receives this build's memo once every file is made.
 	SaveMemo func([]byte)
+	// Verify computes every key also in key mode and fails the file (an
+	// internal error) when the two differ (tests).
+	Verify bool
 }
 
 // mdMemo is what a Markdown render left for the keys of later builds.
@@ -56,9 +61,10 @@ type mdMemo struct {
 
 // keyer computes keys for one build and keeps its memo.
 type keyer struct {
-	salt []byte
-	keep func(path, key string) (int64, bool)
-	prev map[string]mdMemo
+	salt   []byte
+	keep   func(path, key string) (int64, bool)
+	verify bool
+	prev   map[string]mdMemo
 
 	mu   sync.Mutex
 	memo map[string]mdMemo
@@ -72,7 +78,7 @@ type memoFile struct {
 }
 
 func newKeyer(ru *Reuse) *keyer {
-	k := &keyer{salt: ru.Salt, keep: ru.Keep, memo: map[string]mdMemo{}}
+	k := &keyer{salt: ru.Salt, keep: ru.Keep, verify: ru.Verify, memo: map[string]mdMemo{}}
 	var f memoFile
 	if len(ru.Memo) == 0 || json.Unmarshal(ru.Memo, &f) != nil {
 		return k // none, or unreadable: everything is made again
@@ -197,6 +203,19 @@ func (r *renderer) keyFor(path, kind string, value func(*renderer) any) string {
 	if kr.unknown {
 		return ""
 	}
+	return r.keyOf(path, kind, v, nil)
+}
+
+// mdOut is one Markdown output of a view built for real, and the
+// placeholder it stands for in key mode.
+type mdOut struct {
+	html, placeholder template.HTML
+}
+
+// keyOf hashes v for the file at path; every string of outs found in v
+// (the very string, compared by address) counts as its placeholder, so a
+// view built for real has the key of the same view built in key mode.
+func (r *renderer) keyOf(path, kind string, v any, outs []mdOut) string {
 	h := sha256.New()
 	w := bufio.NewWriterSize(h, 4096)
 	w.Write(r.keys.salt)
@@ -205,9 +224,36 @@ func (r *renderer) keyFor(path, kind string, value func(*renderer) any) string {
 		w.WriteByte(':')
 		w.WriteString(s)
 	}
-	hashValue(w, reflect.ValueOf(v))
+	vh := valueHash{w: w}
+	if len(outs) > 0 {
+		vh.sub = func(s string) (string, bool) {
+			for _, o := range outs {
+				if len(o.html) == len(s) && unsafe.StringData(string(o.html)) == unsafe.StringData(s) {
+					return string(o.placeholder), true
+				}
+			}
+			return "", false
+		}
+	}
+	vh.value(reflect.ValueOf(v))
 	w.Flush()
 	return hex.EncodeToString(h.Sum(nil)[:16])
+}
+
+// rendered records the output html of the Markdown text k (for keyOf)
+// when the view being built records them, and returns it.
+func (r *renderer) rendered(k mdKey, text []byte, html template.HTML) template.HTML {
+	if r.outs == nil || r.keys == nil {
+		return html
+	}
+	ph, ok := r.mdPlaceholder(k, text)
+	if !ok || (len(html) == 0 && len(ph) > 0) {
+		// No memo (cannot happen after a render), or an empty output
+		// that has no address to recognise it by: key in key mode.
+		r.unknown = true
+	}
+	*r.outs = append(*r.outs, mdOut{html, ph})
+	return html
 }
 
 // produce makes the output file at path from the value value builds, with
@@ -229,12 +275,31 @@ func (r *renderer) produce(path, kind string, value func(*renderer) any, encode 
 			}
 		}
 	}
-	data, err := encode(value(r))
+	if key != "" {
+		data, err := encode(value(r))
+		out.Data, out.Key = data, key
+		return out, err
+	}
+	// Build the value for real, recording its Markdown outputs, and key
+	// it by them: the same key as key mode gives now that the render has
+	// filled the memo, without building the value a second time.
+	jr := r.fork(false)
+	var outs []mdOut
+	jr.outs = &outs
+	v := value(jr)
+	data, err := encode(v)
 	if err != nil {
 		return out, err
 	}
-	if key == "" {
-		key = r.keyFor(path, kind, value) // the render has filled the memo
+	if jr.unknown {
+		key = r.keyFor(path, kind, value)
+	} else {
+		key = r.keyOf(path, kind, v, outs)
+	}
+	if r.keys.verify {
+		if k := r.keyFor(path, kind, value); k != key {
+			panic(fmt.Sprintf("the key of %s from its real view (%s) is not its key-mode key (%s)", path, key, k))
+		}
 	}
 	out.Data, out.Key = data, key
 	return out, nil
