@@ -27,7 +27,7 @@ func (r *renderer) searchJobs() []job {
 		if r.opts.Cache != nil {
 			memo = r.opts.Cache.search
 		}
-		ix = search.BuildWith(r.searchDocs(), memo)
+		ix = r.searchIndex(memo)
 	}
 	index := func() *search.Index {
 		once.Do(build)
@@ -43,7 +43,12 @@ func (r *renderer) searchJobs() []job {
 	var js []job
 	for _, p := range search.Paths(len(r.a.Rounds)) {
 		js = append(js, func(*renderer) (Output, error) {
-			data := index().File(p)
+			var data []byte
+			if r.opts.Cache != nil {
+				data = index().File(p) // the cache's memo may reuse the index
+			} else {
+				data = index().Take(p) // nothing reuses it: let each file go once written
+			}
 			if data == nil {
 				return Output{Path: p}, fmt.Errorf("search index has no %s", p)
 			}
@@ -54,21 +59,23 @@ func (r *renderer) searchJobs() []job {
 	return js
 }
 
-// searchDocs describes every round for the index, on every core
-// (extracting the text of 10,000 bodies takes seconds).
-func (r *renderer) searchDocs() []search.Doc {
-	docs := make([]search.Doc, len(r.a.Rounds))
+// searchIndex describes every round for the index and indexes it, on
+// every core; each round's text is analysed as soon as it is extracted
+// and then dropped, so the text of all rounds is never held at once (at
+// 100,000 rounds it was most of a gigabyte).
+func (r *renderer) searchIndex(memo *search.Memo) *search.Index {
+	b := search.NewBuilder(len(r.a.Rounds), memo)
 	var wg sync.WaitGroup
 	workers := runtime.GOMAXPROCS(0)
 	for w := range workers {
 		wg.Go(func() {
-			for i := w; i < len(docs); i += workers {
-				docs[i] = r.searchDoc(r.a.Rounds[i])
+			for i := w; i < len(r.a.Rounds); i += workers {
+				b.Add(i, r.searchDoc(r.a.Rounds[i]))
 			}
 		})
 	}
 	wg.Wait()
-	return docs
+	return b.Index()
 }
 
 // searchDoc describes one round for the index.

@@ -6,7 +6,9 @@
 // the text of its fields (title, people, topics, dialogue, location,
 // summary, body), its facet values (dialogue, participant, delegation,
 // topic, as stable keys) and what a result shows (title, URL, date, dialogue
-// title, snippet).
+// title, snippet). A Builder takes the same documents one at a time, from
+// any number of goroutines, and keeps only a few hundred bytes of each, so
+// a caller never needs the text of every round at once.
 //
 // Output: Files, a sorted list of site-relative paths under search/ and
 // their bytes:

@@ -12,6 +12,9 @@ import (
 // Results equal Build's without a memo; the memo only saves work.
 type Memo struct {
 	seed maphash.Seed
+	// dict numbers the terms of every build that uses the memo, so the
+	// analyses it keeps stay valid.
+	dict *dict
 
 	mu    sync.Mutex
 	docs  map[string]memoDoc // by Doc.Key
@@ -23,33 +26,35 @@ type Memo struct {
 
 type memoDoc struct {
 	doc   Doc
-	terms docTerms
+	terms []byte
 	gen   uint64
 }
 
 // NewMemo returns an empty memo.
-func NewMemo() *Memo { return &Memo{seed: maphash.MakeSeed(), docs: map[string]memoDoc{}} }
+func NewMemo() *Memo {
+	return &Memo{seed: maphash.MakeSeed(), dict: newDict(), docs: map[string]memoDoc{}}
+}
 
-func (m *Memo) lookup(d *Doc) (docTerms, bool) {
+func (m *Memo) lookup(d *Doc) ([]byte, bool) {
 	m.mu.Lock()
 	defer m.mu.Unlock()
 	e, ok := m.docs[d.Key]
 	if !ok || !equalDoc(&e.doc, d) {
-		return docTerms{}, false
+		return nil, false
 	}
 	e.gen = m.gen
 	m.docs[d.Key] = e
 	return e.terms, true
 }
 
-func (m *Memo) store(d Doc, t docTerms) {
+func (m *Memo) store(d Doc, terms []byte) {
 	m.mu.Lock()
-	m.docs[d.Key] = memoDoc{doc: d, terms: t, gen: m.gen}
+	m.docs[d.Key] = memoDoc{doc: d, terms: terms, gen: m.gen}
 	m.mu.Unlock()
 }
 
-// hashDocs hashes every field of every document, in order.
-func (m *Memo) hashDocs(docs []Doc) uint64 {
+// hashDoc hashes every field of a document.
+func (m *Memo) hashDoc(d *Doc) uint64 {
 	var h maphash.Hash
 	h.SetSeed(m.seed)
 	str := func(ss ...string) {
@@ -59,19 +64,15 @@ func (m *Memo) hashDocs(docs []Doc) uint64 {
 		}
 		h.WriteByte(1)
 	}
-	for i := range docs {
-		d := &docs[i]
-		str(d.Title, d.URL, d.Date, d.Dialogue, d.Key, d.Location, d.Summary, d.Body, d.Snippet)
-		str(d.People...)
-		str(d.Topics...)
-		str(d.Extra...)
-		str(d.Dialogues...)
-		str(d.Participants...)
-		str(d.Delegations...)
-		str(d.TopicKeys...)
-		h.WriteByte(byte(d.Year))
-		h.WriteByte(byte(d.Year >> 8))
-	}
+	str(d.Title, d.URL, d.Date, d.Dialogue, d.Key, d.Location, d.Summary, d.Body, d.Snippet)
+	str(d.People...)
+	str(d.Topics...)
+	str(d.Extra...)
+	str(d.Dialogues...)
+	str(d.Participants...)
+	str(d.Delegations...)
+	str(d.TopicKeys...)
+	maphash.WriteComparable(&h, d.Year)
 	return h.Sum64()
 }
 
@@ -85,21 +86,24 @@ func equalDoc(a, b *Doc) bool {
 		slices.Equal(a.TopicKeys, b.TopicKeys)
 }
 
-// BuildWith is Build with a memo (nil: none).
-func BuildWith(docs []Doc, m *Memo) *Index {
-	if m == nil {
-		return Build(docs)
+// index returns the last index when every document of b is as it was
+// (in the same order), else b's index; either way it forgets the
+// analyses of documents b does not have.
+func (m *Memo) index(b *Builder) *Index {
+	var h maphash.Hash
+	h.SetSeed(m.seed)
+	maphash.WriteComparable(&h, len(b.slots))
+	for i := range b.slots {
+		maphash.WriteComparable(&h, b.slots[i].hash)
 	}
-	sum := m.hashDocs(docs)
+	sum := h.Sum64()
 	m.mu.Lock()
-	if m.valid && m.sum == sum && m.last != nil {
-		ix := m.last
-		m.mu.Unlock()
-		return ix
-	}
-	m.gen++
+	ix := m.last
+	same := m.valid && m.sum == sum && ix != nil
 	m.mu.Unlock()
-	ix := build(docs, m)
+	if !same {
+		ix = b.build()
+	}
 	m.mu.Lock()
 	for k, e := range m.docs {
 		if e.gen != m.gen {

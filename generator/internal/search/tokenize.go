@@ -16,25 +16,90 @@ import (
 // MaxTokenRunes is the longest token kept; longer words are cut.
 const MaxTokenRunes = 40
 
-// fold maps letters that have no decomposition to the ASCII a reader
-// types for them, after lower-casing; the final sigma becomes σ because
-// JavaScript lower-cases a word-final Σ to ς and Go never does.
-var fold = map[rune]string{
-	'ß': "ss", 'æ': "ae", 'œ': "oe", 'ø': "o", 'đ': "d", 'ð': "d",
-	'ł': "l", 'þ': "th", 'ı': "i", 'ς': "σ",
-}
-
 // Normalize returns s as the index compares it: NFKC, lower case,
 // invisible format characters (Cf) dropped, combining marks (Mn) on Latin
 // letters dropped (José → jose; Hangul, Devanagari and others keep theirs),
-// the letters in fold replaced, then NFC.
+// the letters of appendFolded replaced, then NFC.
 func Normalize(s string) string {
 	if isASCII(s) {
 		return asciiLower(s)
 	}
+	return string(normalizeTo(nil, s, nil))
+}
+
+// normalizeTo returns Normalize(s), written over buf. Every step of Normalize
+// maps text between two ASCII characters on its own: no ASCII character
+// composes with, decomposes into or reorders with a neighbour, and the
+// Latin base a mark looks back to is reset by any ASCII character. So s is
+// cut between every two adjacent ASCII bytes; the pieces that are ASCII
+// are lower-cased, and only the pieces around other characters take the
+// slow path (TestNormalizeSame checks this against whole strings), through
+// cache when it is not nil.
+func normalizeTo(buf []byte, s string, cache pieceCache) []byte {
+	dst := buf[:0]
+	for i := 0; i < len(s); {
+		k := i
+		for k < len(s) && s[k] < utf8.RuneSelf {
+			k++
+		}
+		if k == len(s) {
+			return appendLower(dst, s[i:])
+		}
+		// The piece around s[k] runs from the ASCII byte before it (a
+		// cut lies before that byte: it is i, or follows another ASCII
+		// byte) to the next cut between two ASCII bytes.
+		start := max(i, k-1)
+		dst = appendLower(dst, s[i:start])
+		end := k + 1
+		for end < len(s) && !(s[end-1] < utf8.RuneSelf && s[end] < utf8.RuneSelf) {
+			end++
+		}
+		dst = cache.appendNormalized(dst, s[start:end])
+		i = end
+	}
+	return dst
+}
+
+func appendLower(dst []byte, s string) []byte {
+	for i := 0; i < len(s); i++ {
+		c := s[i]
+		if 'A' <= c && c <= 'Z' {
+			c += 'a' - 'A'
+		}
+		dst = append(dst, c)
+	}
+	return dst
+}
+
+// pieceCache keeps the normalised form of the pieces of text that take the
+// slow path, by piece: in an archive they repeat (names, dashes between
+// words). It forgets everything when it holds maxPieces pieces.
+type pieceCache map[string]string
+
+const maxPieces = 1 << 12
+
+func (c pieceCache) appendNormalized(dst []byte, piece string) []byte {
+	if c == nil {
+		return appendNormalizedSlow(dst, piece)
+	}
+	if n, ok := c[piece]; ok {
+		return append(dst, n...)
+	}
+	k := len(dst)
+	dst = appendNormalizedSlow(dst, piece)
+	if len(c) == maxPieces {
+		clear(c)
+	}
+	c[strings.Clone(piece)] = string(dst[k:])
+	return dst
+}
+
+// appendNormalizedSlow appends Normalize(s) to dst, which is empty, or
+// ends with an ASCII character while s starts with one (so nothing of dst
+// composes with s).
+func appendNormalizedSlow(dst []byte, s string) []byte {
 	s = strings.ToLower(norm.NFKC.String(strings.ToValidUTF8(s, "\uFFFD")))
-	var b strings.Builder
-	b.Grow(len(s))
+	var b []byte
 	var base rune
 	for _, r := range norm.NFD.String(s) {
 		switch {
@@ -47,13 +112,37 @@ func Normalize(s string) string {
 		default:
 			base = r
 		}
-		if f, ok := fold[r]; ok {
-			b.WriteString(f)
-		} else {
-			b.WriteRune(r)
-		}
+		b = appendFolded(b, r)
 	}
-	return norm.NFC.String(b.String())
+	return norm.NFC.Append(dst, b...)
+}
+
+// appendFolded appends r, or for a letter that has no decomposition the
+// ASCII a reader types for it (after lower-casing); the final sigma
+// becomes σ because JavaScript lower-cases a word-final Σ to ς and Go
+// never does.
+func appendFolded(b []byte, r rune) []byte {
+	switch r {
+	case 'ß':
+		return append(b, "ss"...)
+	case 'æ':
+		return append(b, "ae"...)
+	case 'œ':
+		return append(b, "oe"...)
+	case 'ø':
+		return append(b, 'o')
+	case 'đ', 'ð':
+		return append(b, 'd')
+	case 'ł':
+		return append(b, 'l')
+	case 'þ':
+		return append(b, "th"...)
+	case 'ı':
+		return append(b, 'i')
+	case 'ς':
+		return append(b, "σ"...)
+	}
+	return utf8.AppendRune(b, r)
 }
 
 func isASCII(s string) bool {
@@ -75,6 +164,14 @@ func asciiLower(s string) string {
 	}
 	return s
 }
+
+// asciiWord tells the bytes that are ASCII letters and digits.
+var asciiWord = func() (t [256]bool) {
+	for c := range utf8.RuneSelf {
+		t[c] = isWord(rune(c))
+	}
+	return t
+}()
 
 // isWord reports whether r belongs to a word: a letter, number or mark.
 func isWord(r rune) bool {
@@ -102,26 +199,27 @@ func isCJK(r rune) bool {
 // to MaxTokenRunes. Stop words are not removed here (see Stopwords).
 func Tokens(s string) []string {
 	var out []string
-	forTokens(Normalize(s), func(t string) { out = append(out, t) })
+	var offs []int
+	forTokens(normalizeTo(nil, s, nil), &offs, func(t []byte) { out = append(out, string(t)) })
 	return out
 }
 
 // forTokens calls f with each token of normalised text n; the tokens are
-// substrings of n.
-func forTokens(n string, f func(string)) {
+// slices of n. offs is scratch space.
+func forTokens(n []byte, offs *[]int, f func([]byte)) {
 	start, count, cut := -1, 0, 0 // the part's first byte, runes, byte end of its first MaxTokenRunes runes
 	var first rune
 	cjk := false
-	var offs []int // where the characters of a CJK part start (a mark belongs to the letter before it)
+	o := (*offs)[:0] // where the characters of a CJK part start (a mark belongs to the letter before it)
 	flush := func(end int) {
 		switch {
 		case start < 0:
-		case cjk && len(offs) == 1:
+		case cjk && len(o) == 1:
 			f(n[start:end])
 		case cjk:
-			offs = append(offs, end)
-			for i := 0; i+2 < len(offs); i++ {
-				f(n[offs[i]:offs[i+2]])
+			o = append(o, end)
+			for i := 0; i+2 < len(o); i++ {
+				f(n[o[i]:o[i+2]])
 			}
 		case count >= 2 || unicode.IsNumber(first):
 			if count > MaxTokenRunes {
@@ -129,15 +227,42 @@ func forTokens(n string, f func(string)) {
 			}
 			f(n[start:end])
 		}
-		start, count, offs = -1, 0, offs[:0]
+		start, count, o = -1, 0, o[:0]
 	}
-	for i, r := range n {
+	for i := 0; i < len(n); {
+		if c := n[i]; c < utf8.RuneSelf {
+			// ASCII: a word of letters and digits, or one other byte.
+			if !asciiWord[c] {
+				flush(i)
+				i++
+				continue
+			}
+			if count > 0 && cjk {
+				flush(i)
+			}
+			j := i + 1
+			for j < len(n) && asciiWord[n[j]] {
+				j++
+			}
+			if count == 0 {
+				start, first = i, rune(c)
+			}
+			cjk = false
+			if count < MaxTokenRunes && count+j-i >= MaxTokenRunes {
+				cut = i + MaxTokenRunes - count
+			}
+			count += j - i
+			i = j
+			continue
+		}
+		r, w := utf8.DecodeRune(n[i:])
 		if !isWord(r) {
 			flush(i)
+			i += w
 			continue
 		}
 		c := isCJK(r)
-		mark := count > 0 && r >= utf8.RuneSelf && unicode.IsMark(r)
+		mark := count > 0 && unicode.IsMark(r)
 		if mark {
 			c = cjk
 		}
@@ -150,14 +275,16 @@ func forTokens(n string, f func(string)) {
 		}
 		cjk = c
 		if cjk && !mark {
-			offs = append(offs, i)
+			o = append(o, i)
 		}
 		count++
 		if count == MaxTokenRunes {
-			cut = i + utf8.RuneLen(r)
+			cut = i + w
 		}
+		i += w
 	}
 	flush(len(n))
+	*offs = o
 }
 
 // Stopwords are English words too common to rank by; queries and the
