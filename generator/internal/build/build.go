@@ -10,6 +10,7 @@
 package build
 
 import (
+	"encoding/json"
 	"errors"
 	"fmt"
 	"io/fs"
@@ -375,9 +376,16 @@ func run(opts Options, write bool) (res Result) {
 	if err := publish.CheckOut(opts.Out, opts.Source); err != nil {
 		return Result{Err: err, UsageErr: true}
 	}
+	// Nothing changed since the build that made the output: keep it all.
+	p0 := newPipeline(opts)
+	digest := p0.inputsDigest()
+	if res, ok := p0.keepUnchanged(digest); ok {
+		return res
+	}
 	// Content errors are found before anything is staged, so a broken
 	// site never touches the output folder or its lock.
 	p := newPipeline(opts)
+	p.start, p.mark = p0.start, p0.start // the digest counts as reading
 	if !p.load() {
 		return p.result()
 	}
@@ -394,7 +402,9 @@ func run(opts Options, write bool) (res Result) {
 		return res
 	}
 	defer stage.Abort() // after a panic; a no-op after Commit
-	reuse := &render.Reuse{Salt: p.salt(), Memo: stage.PreviousMemo(), SaveMemo: stage.SetMemo, Verify: opts.VerifyKeys}
+	prev, _ := decodeMemo(stage.PreviousMemo())
+	var renderMemo []byte
+	reuse := &render.Reuse{Salt: p.salt(), Memo: prev.Render, SaveMemo: func(b []byte) { renderMemo = b }, Verify: opts.VerifyKeys}
 	if stage.CanKeep() {
 		reuse.Keep = stage.Keep
 	}
@@ -417,6 +427,12 @@ func run(opts Options, write bool) (res Result) {
 	if p.failed() {
 		stage.Abort()
 		return p.result()
+	}
+	p.mu.Lock()
+	memo, err := json.Marshal(buildMemo{Inputs: digest, Diagnostics: storeDiags(p.diags.Sorted()), Kinds: p.kinds, Render: renderMemo})
+	p.mu.Unlock()
+	if err == nil {
+		stage.SetMemo(memo)
 	}
 	if err := stage.Commit(); err != nil {
 		res := p.result()

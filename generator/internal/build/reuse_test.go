@@ -1,6 +1,7 @@
 package build
 
 import (
+	"fmt"
 	"os"
 	"path/filepath"
 	"strings"
@@ -71,5 +72,63 @@ func TestRebuildReusesUnchangedFiles(t *testing.T) {
 	}
 	if after, err := os.Stat(page); err != nil || !os.SameFile(before, after) {
 		t.Errorf("r1's page was written again after an edit of r2 (%v)", err)
+	}
+}
+
+// TestUnchangedRebuildKeepsEverything: a build whose inputs are those of
+// the build that made the output keeps every file without making any,
+// reports the same diagnostics (warnings included) and publishes the same
+// bytes; with --strict its warnings fail it as they would have.
+func TestUnchangedRebuildKeepsEverything(t *testing.T) {
+	root := t.TempDir()
+	src := filepath.Join(root, "site")
+	writeFiles(t, src, map[string]string{
+		"config.yaml":                   "title: T\nbase_url: https://example.org/\n",
+		"content/dialogues/d/_index.md": "---\ntitle: D\n---\n",
+		// Round 2 dated before round 1: a warning.
+		"content/dialogues/d/r1.md": "---\ntitle: R1\ndate: 2024-03-01\nround: 1\nparticipants: [Ann]\n---\nFirst.\n",
+		"content/dialogues/d/r2.md": "---\ntitle: R2\ndate: 2024-02-01\nround: 2\nparticipants: [Bo]\n---\nSecond.\n",
+		"static/a.txt":              "static file",
+	})
+	out := filepath.Join(root, "public")
+	first := Build(Options{Source: src, Out: out})
+	if first.Failed() || len(first.Diagnostics) == 0 {
+		t.Fatalf("first build: %v %v (want warnings only)", first.Err, first.Diagnostics)
+	}
+	want := treeDigest(t, out)
+	again := Build(Options{Source: src, Out: out})
+	if again.Failed() {
+		t.Fatalf("rebuild: %v %v", again.Err, again.Diagnostics)
+	}
+	if again.Stats.Kept != first.Stats.Files || again.Stats.Files != first.Stats.Files || again.Stats.Bytes != first.Stats.Bytes {
+		t.Errorf("rebuild kept %d of %d files (%d bytes); first build made %d (%d bytes)",
+			again.Stats.Kept, again.Stats.Files, again.Stats.Bytes, first.Stats.Files, first.Stats.Bytes)
+	}
+	if g, w := fmt.Sprint(again.Diagnostics), fmt.Sprint(first.Diagnostics); g != w {
+		t.Errorf("diagnostics differ:\n%s\nwant\n%s", g, w)
+	}
+	if got := treeDigest(t, out); got != want {
+		t.Errorf("unchanged rebuild changed the output:\n%s", diffLines(want, got))
+	}
+	if strict := Build(Options{Source: src, Out: out, Strict: true}); !strict.Failed() {
+		t.Error("--strict with the same warnings succeeded")
+	}
+	if got := treeDigest(t, out); got != want {
+		t.Error("a failed --strict rebuild changed the output")
+	}
+	// A hand-edited output file is never kept: it is made again.
+	page := filepath.Join(out, "dialogues", "d", "r1", "index.html")
+	if err := os.Remove(page); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(page, []byte("tampered"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	fixed := Build(Options{Source: src, Out: out})
+	if fixed.Failed() || fixed.Stats.Kept == fixed.Stats.Files {
+		t.Errorf("after tampering: failed %v, kept %d of %d", fixed.Failed(), fixed.Stats.Kept, fixed.Stats.Files)
+	}
+	if got := treeDigest(t, out); got != want {
+		t.Errorf("the tampered file was not made again:\n%s", diffLines(want, got))
 	}
 }

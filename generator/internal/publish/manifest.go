@@ -10,6 +10,10 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
+	"slices"
+	"sync"
+	"sync/atomic"
 )
 
 // ManifestName is the file at the root of every output folder that records,
@@ -89,6 +93,11 @@ func (s *Stage) Keep(rel, key string) (int64, bool) {
 	if !ok || rec.Key != key {
 		return 0, false
 	}
+	return s.keep(rel, rec)
+}
+
+// keep is Keep once the record rec of rel is accepted.
+func (s *Stage) keep(rel string, rec fileRecord) (int64, bool) {
 	s.io.RLock()
 	defer s.io.RUnlock()
 	if err := s.reserve(rel); err != nil {
@@ -129,16 +138,16 @@ func (s *Stage) Keep(rel, key string) (int64, bool) {
 	return fi.Size(), true
 }
 
-// WriteKeyed is Write that also records key (and the bytes' SHA-256) in the
-// manifest, so the next build can Keep the file.
+// WriteKeyed is Write that also records the file in the manifest with key
+// (possibly empty) and the bytes' SHA-256, so the next build can Keep it
+// (when it has a key) or keep it with every other file (KeepAll). Files
+// written with plain Write (CopyFS) are not recorded.
 func (s *Stage) WriteKeyed(rel, key string, data []byte) error {
 	if err := s.Write(rel, data); err != nil {
 		return err
 	}
-	if key != "" {
-		sum := sha256.Sum256(data)
-		s.record(rel, fileRecord{Key: key, Sum: digest(sum[:])})
-	}
+	sum := sha256.Sum256(data)
+	s.record(rel, fileRecord{Key: key, Sum: digest(sum[:])})
 	return nil
 }
 
@@ -229,9 +238,7 @@ func (s *Stage) WriteStream(rel, key string, write func(io.Writer) error) (int64
 	if err != nil {
 		return cw.n, s.fail(fmt.Errorf("publish: writing %s: %w", rel, err))
 	}
-	if key != "" {
-		s.record(rel, fileRecord{Key: key, Sum: digest(h.Sum(nil))})
-	}
+	s.record(rel, fileRecord{Key: key, Sum: digest(h.Sum(nil))})
 	return cw.n, nil
 }
 
@@ -249,4 +256,62 @@ func (c *countingWriter) Write(p []byte) (int, error) {
 	n, err := c.w.Write(p)
 	c.n += int64(n)
 	return n, err
+}
+
+// ReadMemo returns the memo of the manifest in the output folder out, or
+// nil, without taking the lock: a caller deciding whether to Begin at all
+// confirms what it read with PreviousMemo once the stage holds the lock.
+func ReadMemo(out string) []byte {
+	root, err := os.OpenRoot(out)
+	if err != nil {
+		return nil
+	}
+	defer root.Close()
+	s := &Stage{prev: root}
+	s.readManifest()
+	return s.PreviousMemo()
+}
+
+// KeepAll keeps every file the previous manifest lists (keyed or not,
+// each checked against its recorded SHA-256), for a build whose inputs are
+// all unchanged. It reports how many
+// files and bytes were kept; ok is false when any could not be kept (the
+// caller must then Abort and build normally).
+func (s *Stage) KeepAll() (files int, bytes int64, ok bool) {
+	if s.prevManifest == nil {
+		return 0, 0, false
+	}
+	paths := make([]string, 0, len(s.prevManifest.Files))
+	for p := range s.prevManifest.Files {
+		paths = append(paths, p)
+	}
+	slices.Sort(paths)
+	var n atomic.Int64
+	var failed atomic.Bool
+	next := make(chan string)
+	var wg sync.WaitGroup
+	for range runtime.GOMAXPROCS(0) {
+		wg.Go(func() {
+			for p := range next {
+				if failed.Load() {
+					continue
+				}
+				size, ok := s.keep(p, s.prevManifest.Files[p])
+				if !ok {
+					failed.Store(true)
+					continue
+				}
+				n.Add(size)
+			}
+		})
+	}
+	for _, p := range paths {
+		next <- p
+	}
+	close(next)
+	wg.Wait()
+	if failed.Load() {
+		return 0, 0, false
+	}
+	return len(paths), n.Load(), true
 }

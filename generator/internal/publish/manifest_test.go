@@ -96,8 +96,8 @@ func TestKeepUsesManifest(t *testing.T) {
 		}
 	}
 
-	// The manifest lists every keyed file, kept or written, and nothing
-	// else; the same build again writes the same bytes.
+	// The manifest lists every file written with WriteKeyed (with a key or
+	// not), kept or written; the same build again writes the same bytes.
 	st, err = Begin(Options{Out: out, Reuse: true})
 	if err != nil {
 		t.Fatal(err)
@@ -108,7 +108,7 @@ func TestKeepUsesManifest(t *testing.T) {
 	}
 	slices.Sort(paths)
 	st.Abort()
-	if want := []string{"a/index.html", "b/index.html", "c/index.html", "e/index.html"}; !slices.Equal(paths, want) {
+	if want := []string{"a/index.html", "b/index.html", "c/index.html", "d/index.html", "e/index.html"}; !slices.Equal(paths, want) {
 		t.Errorf("manifest lists %v, want %v", paths, want)
 	}
 	second, _ := os.ReadFile(filepath.Join(out, ManifestName))
@@ -214,5 +214,44 @@ func TestWriteStream(t *testing.T) {
 	}
 	if got, _ := os.ReadFile(filepath.Join(out, "data/big.json")); !bytes.Equal(got, big) {
 		t.Error("a failed build changed the previous output")
+	}
+}
+
+// TestKeepAll keeps every recorded file, keyed or not, and refuses when
+// one no longer holds its recorded bytes.
+func TestKeepAll(t *testing.T) {
+	out := filepath.Join(t.TempDir(), "public")
+	files := map[string][2]string{"a/index.html": {"ka", "page a"}, "robots.txt": {"", "User-agent: *"}}
+	keyedBuild(t, out, `{"m":1}`, files, nil)
+	st, err := Begin(Options{Out: out, Reuse: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	n, size, ok := st.KeepAll()
+	if !ok || n != 2 || size != int64(len("page a")+len("User-agent: *")) {
+		t.Fatalf("KeepAll = %d files, %d bytes, %v", n, size, ok)
+	}
+	st.SetMemo([]byte(`{"m":1}`))
+	if err := st.Commit(); err != nil {
+		t.Fatal(err)
+	}
+	for rel, kv := range files {
+		if b, _ := os.ReadFile(filepath.Join(out, rel)); string(b) != kv[1] {
+			t.Errorf("%s = %q after KeepAll", rel, b)
+		}
+	}
+	if err := os.Remove(filepath.Join(out, "robots.txt")); err != nil {
+		t.Fatal(err)
+	}
+	if err := os.WriteFile(filepath.Join(out, "robots.txt"), []byte("User-agent: X"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	st, err = Begin(Options{Out: out, Reuse: true})
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer st.Abort()
+	if _, _, ok := st.KeepAll(); ok {
+		t.Error("KeepAll kept a file whose bytes changed")
 	}
 }
