@@ -147,7 +147,8 @@ func (ix *Index) File(path string) []byte {
 }
 
 // Take is File, and forgets the bytes: for a caller that writes each file
-// once and wants the index's memory to shrink as it does.
+// once and wants the index's memory to shrink as it does (not for an
+// index that a Memo may return again).
 func (ix *Index) Take(path string) []byte {
 	ix.mu.Lock()
 	defer ix.mu.Unlock()
@@ -512,7 +513,7 @@ func (b *Builder) build() *Index {
 	}
 	last = nil
 
-	ix := &Index{files: make(map[string][]byte, len(Paths(n)))}
+	ix := &Index{files: make(map[string][]byte, 1+shards+(n+per-1)/per)}
 	byShard := make([][]int32, shards)
 	for id, p := range postings {
 		if len(p) > 0 {
