@@ -1,9 +1,14 @@
 package render
 
 import (
+	"bufio"
+	"crypto/sha256"
+	"encoding/hex"
 	"fmt"
+	"reflect"
 	"runtime"
 	"sort"
+	"strconv"
 	"strings"
 	"sync"
 
@@ -36,13 +41,34 @@ func (r *renderer) searchJobs() []job {
 		}
 		return ix
 	}
-	// Start building now: the index is the longest single piece of work
-	// of a build, and the jobs that write it come late; waiting for the
-	// first of them left a core idle (profile of a 10k build).
-	go once.Do(build)
+	// Keys (Reuse): every index file depends on every round, so all are
+	// keyed by one digest of what the index is made from.
+	var keyOnce sync.Once
+	var digest string
+	keyOf := func(p string) string {
+		if r.keys == nil {
+			return ""
+		}
+		keyOnce.Do(func() { digest = r.searchDigest() })
+		return r.keyOf(p, "search-index", digest, nil)
+	}
+	if r.keys == nil || r.keys.keep == nil {
+		// Start building now: the index is the longest single piece of
+		// work of a build, and the jobs that write it come late; waiting
+		// for the first of them left a core idle (profile of a 10k
+		// build). With a previous build to keep files from, the index is
+		// built only if a file of it cannot be kept.
+		go once.Do(build)
+	}
 	var js []job
 	for _, p := range search.Paths(len(r.a.Rounds)) {
 		js = append(js, func(*renderer) (Output, error) {
+			key := keyOf(p)
+			if r.keys != nil && r.keys.keep != nil {
+				if n, ok := r.keys.keep(p, key); ok {
+					return Output{Path: p, Kind: "search-index", Key: key, Kept: true, Size: n}, nil
+				}
+			}
 			var data []byte
 			if r.opts.Cache != nil {
 				data = index().File(p) // the cache's memo may reuse the index
@@ -52,7 +78,7 @@ func (r *renderer) searchJobs() []job {
 			if data == nil {
 				return Output{Path: p}, fmt.Errorf("search index has no %s", p)
 			}
-			return Output{Path: p, Kind: "search-index", Data: data}, nil
+			return Output{Path: p, Kind: "search-index", Data: data, Key: key}, nil
 		})
 	}
 	js = append(js, func(r *renderer) (Output, error) { return r.page("search/", "search", r.searchView()) })
@@ -78,8 +104,31 @@ func (r *renderer) searchIndex(memo *search.Memo) *search.Index {
 	return b.Index()
 }
 
+// searchDigest stands for everything the search index is made from: the
+// SHA-256 of every round's document as searchDoc makes it, except that
+// Markdown stands for its source (the text extracted from it is a function
+// of the source alone), computed one round at a time.
+func (r *renderer) searchDigest() string {
+	h := sha256.New()
+	w := bufio.NewWriterSize(h, 32<<10)
+	for _, rd := range r.a.Rounds {
+		hashValue(w, reflect.ValueOf(r.searchDocWith(rd, func(src string) string {
+			sum := sha256.Sum256([]byte(src))
+			return "\x00markdown-source:" + hex.EncodeToString(sum[:16])
+		})))
+	}
+	w.Flush()
+	return strconv.Itoa(len(r.a.Rounds)) + ":" + hex.EncodeToString(h.Sum(nil))
+}
+
 // searchDoc describes one round for the index.
 func (r *renderer) searchDoc(rd *link.Round) search.Doc {
+	return r.searchDocWith(rd, nil)
+}
+
+// searchDocWith is searchDoc with text, when set, in place of extracting
+// the text of Markdown sources (searchDigest).
+func (r *renderer) searchDocWith(rd *link.Round, text func(src string) string) search.Doc {
 	d := search.Doc{
 		Title:     rd.Title,
 		URL:       r.u.path(rd.URL()),
@@ -91,12 +140,15 @@ func (r *renderer) searchDoc(rd *link.Round) search.Doc {
 		Summary:   rd.Summary,
 		Dialogues: []string{rd.Dialogue.Slug},
 	}
-	text, _ := rd.Body.Bytes() // a failure is reported by the round's page
+	src, _ := rd.Body.Bytes() // a failure is reported by the round's page
 	var body string
-	if c := r.opts.Cache; c != nil {
-		body = c.markdownText(rd.File, text)
-	} else {
-		body = search.MarkdownText(string(text))
+	switch c := r.opts.Cache; {
+	case text != nil:
+		body = text(string(src))
+	case c != nil:
+		body = c.markdownText(rd.File, src)
+	default:
+		body = search.MarkdownText(string(src))
 	}
 	d.Body, d.Snippet = body, rd.Summary
 	if d.Snippet == "" {
@@ -115,7 +167,11 @@ func (r *renderer) searchDoc(rd *link.Round) search.Doc {
 		d.TopicKeys = append(d.TopicKeys, t.Slug)
 	}
 	for _, o := range rd.Outcomes {
-		d.Extra = append(d.Extra, search.MarkdownText(o.Text))
+		if text != nil {
+			d.Extra = append(d.Extra, text(o.Text))
+		} else {
+			d.Extra = append(d.Extra, search.MarkdownText(o.Text))
+		}
 	}
 	for _, sm := range rd.SideMeetings {
 		for _, p := range sm.People {
