@@ -7,6 +7,12 @@
 // Strict, warnings) leaves the previous output untouched. Fatal problems
 // that are not about content (a refused --out, a held lock, a failed
 // write) are returned as Result.Err.
+//
+// Build does only the work whose inputs changed since the build that made
+// the output: when a digest of every input equals the one in the output's
+// manifest, it keeps the whole output (unchanged.go); otherwise render keys
+// every file and keeps those whose keys are unchanged (render.Reuse). Either
+// way the output and diagnostics are those of a build into an empty folder.
 package build
 
 import (

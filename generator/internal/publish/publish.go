@@ -45,6 +45,12 @@
 //     modified in place: every path of a stage is created once, and the
 //     previous output is only renamed and removed. A failed build still
 //     leaves the previous output byte-identical.
+//   - Files written with WriteKeyed or WriteStream are listed, with their key
+//     and SHA-256, in ManifestName beside the marker (manifest.go), with the
+//     caller's memo. The next build may Keep a file whose key is unchanged, or
+//     KeepAll, without making its bytes again; a kept file is always checked
+//     against its recorded SHA-256 first, so a hand-edited output is made
+//     again. The manifest's bytes depend only on the files, keys and memo.
 //
 // Not promised: durability across power loss (files are not fsynced), and a
 // child process forked while a Stage is open briefly shares the lock

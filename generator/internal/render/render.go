@@ -8,6 +8,11 @@
 // rendered here, with links between content files rewritten to URLs under
 // the base path; a broken internal link, a template error or a Markdown
 // problem becomes a positioned diagnostic. Nothing is written to disk.
+//
+// With Options.Reuse every file made from a typed value carries a key of
+// its inputs, and files whose key is the previous build's are kept instead
+// of made (reuse.go); Options.Only renders just some pages (the dev
+// server's open pages, first).
 package render
 
 import (
