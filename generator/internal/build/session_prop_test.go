@@ -616,13 +616,15 @@ func diagText(ds []diag.Diagnostic) string {
 	return b.String()
 }
 
-func TestSessionProperty(t *testing.T) {
+// eachSeed runs prop in parallel once per seed of -prop.seeds, each with
+// its own site and the number of steps to take: -prop.steps, or short
+// with -short (.ci/run's -race pass: the race detector makes each build
+// several times slower, and the full run has already checked the property).
+func eachSeed(t *testing.T, short int, prop func(t *testing.T, n uint64, s *site, steps int)) {
 	seeds := strings.Split(*propSeeds, ",")
 	steps := *propSteps
 	if testing.Short() {
-		// .ci/run's -race pass: the race detector makes each build several
-		// times slower, and the full run has already checked the property.
-		seeds, steps = seeds[:1], 20
+		seeds, steps = seeds[:1], short
 	}
 	for _, seed := range seeds {
 		var n uint64
@@ -631,30 +633,35 @@ func TestSessionProperty(t *testing.T) {
 		}
 		t.Run("seed="+seed, func(t *testing.T) {
 			t.Parallel()
-			s := newSite(t, n)
-			sess := build.NewSession(build.Options{FS: s.fsys})
-			snap := sess.Rebuild(nil)
-			full, res := fullBuild(build.Options{FS: s.fsys})
-			if d := diff(snap, full, res, s.static()); d != "" {
-				t.Fatalf("first build: %s", d)
-			}
-			var history []string
-			reused := 0
-			for i := range steps {
-				changed, what := s.step()
-				history = append(history, fmt.Sprintf("step %d: %s (changed %v)", i, strings.Join(what, "; "), changed))
-				snap := sess.Rebuild(changed)
-				reused += snap.Reused
-				full, res := fullBuild(build.Options{FS: s.fsys})
-				if d := diff(snap, full, res, s.static()); d != "" {
-					t.Fatalf("seed %d, after\n%s\nincremental build differs from a full build:\n%s", n, strings.Join(history, "\n"), d)
-				}
-			}
-			if reused == 0 {
-				t.Errorf("no page was ever reused: the session is not incremental")
-			}
+			prop(t, n, newSite(t, n), steps)
 		})
 	}
+}
+
+func TestSessionProperty(t *testing.T) {
+	eachSeed(t, 20, func(t *testing.T, n uint64, s *site, steps int) {
+		sess := build.NewSession(build.Options{FS: s.fsys})
+		snap := sess.Rebuild(nil)
+		full, res := fullBuild(build.Options{FS: s.fsys})
+		if d := diff(snap, full, res, s.static()); d != "" {
+			t.Fatalf("first build: %s", d)
+		}
+		var history []string
+		reused := 0
+		for i := range steps {
+			changed, what := s.step()
+			history = append(history, fmt.Sprintf("step %d: %s (changed %v)", i, strings.Join(what, "; "), changed))
+			snap := sess.Rebuild(changed)
+			reused += snap.Reused
+			full, res := fullBuild(build.Options{FS: s.fsys})
+			if d := diff(snap, full, res, s.static()); d != "" {
+				t.Fatalf("seed %d, after\n%s\nincremental build differs from a full build:\n%s", n, strings.Join(history, "\n"), d)
+			}
+		}
+		if reused == 0 {
+			t.Errorf("no page was ever reused: the session is not incremental")
+		}
+	})
 }
 
 // TestSessionPropertyThroughWatcher applies random edits to a folder on

@@ -11,9 +11,10 @@ import (
 	"briefings/generator/internal/content"
 )
 
-func corpusSite(t testing.TB, rounds int) *content.Site {
+// corpusSite decodes a generated corpus of the given size.
+func corpusSite(t testing.TB, rounds int, seed int64) *content.Site {
 	t.Helper()
-	m, _, err := corpus.Map(corpus.Options{Rounds: rounds, Seed: 3})
+	m, _, err := corpus.Map(corpus.Options{Rounds: rounds, Seed: seed})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -38,7 +39,7 @@ func corpusSite(t testing.TB, rounds int) *content.Site {
 // patched archive is deeply equal to linking the edited site anew; edits of
 // anything linking reads are refused.
 func TestPatchEqualsLink(t *testing.T) {
-	site := corpusSite(t, 300)
+	site := corpusSite(t, 300, 3)
 	rng := rand.New(rand.NewPCG(5, 6))
 	patched, _ := Link(site, Options{})
 	for step := range 40 {
