@@ -62,3 +62,15 @@ func TestRefresh(t *testing.T) {
 		})
 	}
 }
+
+func TestIsTemp(t *testing.T) {
+	for name, want := range map[string]bool{
+		"content/a.md": false, "content/sedation.md": false, "static/sedan1": false, "static/sed.txt": false,
+		"content/sedAb12Z9": true, "content/.a.md.swp": true, "content/a.md~": true, "content/4913": true,
+		"content/#a.md#": true, "content/a.md___jb_tmp___": true, "content/.goutputstream-Q7ZK21": true,
+	} {
+		if got := IsTemp(name); got != want {
+			t.Errorf("IsTemp(%q) = %v, want %v", name, got, want)
+		}
+	}
+}

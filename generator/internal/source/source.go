@@ -45,10 +45,26 @@ func IsTemp(name string) bool {
 		strings.HasSuffix(base, ".swp"), strings.HasSuffix(base, ".swx"), strings.HasSuffix(base, ".swo"),
 		strings.HasSuffix(base, ".bck"), strings.HasSuffix(base, ".tmp"), strings.HasSuffix(base, ".TMP"),
 		strings.Contains(base, "___jb_tmp___"), strings.Contains(base, "___jb_old___"),
-		strings.HasPrefix(base, "~RF"), strings.HasPrefix(base, ".goutputstream-"):
+		strings.HasPrefix(base, "~RF"), strings.HasPrefix(base, ".goutputstream-"),
+		isSedTemp(base):
 		return true
 	}
 	return false
+}
+
+// isSedTemp matches the file `sed -i` writes before renaming it over the
+// original: "sed" and six letters or digits, no extension.
+func isSedTemp(base string) bool {
+	rest, ok := strings.CutPrefix(base, "sed")
+	if !ok || len(rest) != 6 {
+		return false
+	}
+	for _, c := range rest {
+		if !('a' <= c && c <= 'z' || 'A' <= c && c <= 'Z' || '0' <= c && c <= '9') {
+			return false
+		}
+	}
+	return true
 }
 
 // Reuse, when it returns true, supplies the bytes of a content file the
