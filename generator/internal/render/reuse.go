@@ -169,8 +169,7 @@ func (r *renderer) mdPlaceholder(k mdKey, text []byte) (template.HTML, bool) {
 			h.Write([]byte(s))
 		}
 	}
-	// Hex digits after a NUL: never output (key mode only), never markup.
-	// Only ever hashed (key mode), never written: hex digits after a NUL.
+	// Only ever hashed, never written: hex digits after a NUL, no markup.
 	return trustedHTML([]byte("\x00markdown:" + hex.EncodeToString(h.Sum(nil)[:16]))), true
 }
 
