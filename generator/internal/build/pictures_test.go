@@ -15,7 +15,7 @@ func TestPictures(t *testing.T) {
 	}
 	for page, wants := range map[string][]string{
 		"dialogues/alpha/index.html": {
-			`<svg viewBox="0 0 640 152" width="640" height="152" aria-labelledby="timeline-chart-title">`,
+			`<svg viewBox="0 0 640 68" width="640" height="68" aria-labelledby="timeline-chart-title">`,
 			`<title id="timeline-chart-title">Timeline of 3 rounds, 2020–2022</title>`,
 			`<a class="point" href="/sub/dialogues/alpha/one/"><title>Round 1, 1 May 2020, Seoul. Led by Kim Min-jun (North).</title>`,
 			`<a class="point" href="/sub/dialogues/alpha/four/"><title>Round 4, 1 September 2022. With Lee Ha-na.</title>`,

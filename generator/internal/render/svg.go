@@ -113,8 +113,15 @@ func (r *renderer) drawTimeline(d *link.Dialogue, byDate []*link.Round, width in
 	inner := width - 2*tlMargin
 	x := timelineX(byDate, width)
 
+	// Only as many lanes as the rounds use: one round, or rounds far apart,
+	// need no room above them for stacking.
+	lanes, _ := placeLanes(byDate, x)
+	used := 1
+	for _, l := range lanes {
+		used = max(used, l+1)
+	}
 	t := &SVGTimeline{Width: width}
-	t.AxisY = tlTop + (tlLanes-1)*tlLaneGap + 16
+	t.AxisY = tlTop + (used-1)*tlLaneGap + 16
 	t.Height = t.AxisY + tlBelow
 	t.AxisX1, t.AxisX2 = tlMargin, width-tlMargin
 	step := labelStep(y1-y0, inner, 44)
@@ -126,7 +133,6 @@ func (r *renderer) drawTimeline(d *link.Dialogue, byDate []*link.Round, width in
 		t.Ticks = append(t.Ticks, tk)
 	}
 
-	lanes, _ := placeLanes(byDate, x)
 	pos := map[*link.Round][2]int{}
 	lastLabel := make([]int, tlLanes)
 	for i := range lastLabel {

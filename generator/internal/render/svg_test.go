@@ -96,6 +96,22 @@ func TestTimelineChart(t *testing.T) {
 	}
 }
 
+// TestTimelineOneLane: a single round, or rounds far apart, leave no empty
+// lanes above them.
+func TestTimelineOneLane(t *testing.T) {
+	for _, rounds := range []map[int]string{{1: "2020-05-01"}, {1: "2001-01-01", 2: "2011-01-01", 3: "2021-01-01"}} {
+		tl := testRenderer().timelineChart(dialogueOf(t, rounds))
+		if want := tlTop + 16 + tlBelow; tl.Height != want {
+			t.Errorf("%d rounds: height %d, want one lane's %d", len(rounds), tl.Height, want)
+		}
+		for _, p := range tl.Points {
+			if p.Y != tlTop {
+				t.Errorf("%d rounds: a point at y=%d, want the one lane at %d", len(rounds), p.Y, tlTop)
+			}
+		}
+	}
+}
+
 // TestTimelineCrowded: rounds days apart are spread over lanes and the
 // picture widens until no two points on a lane are closer than tlMinGap.
 func TestTimelineCrowded(t *testing.T) {
@@ -114,6 +130,15 @@ func TestTimelineCrowded(t *testing.T) {
 	}
 	if len(lanes) < 2 || len(lanes) > tlLanes {
 		t.Errorf("%d lanes used", len(lanes))
+	}
+	// The picture is as tall as the lanes used: the top point sits one
+	// label's room below the top edge.
+	top := tl.AxisY
+	for y := range lanes {
+		top = min(top, y)
+	}
+	if top != tlTop || tl.Height != tl.AxisY+tlBelow {
+		t.Errorf("top point at y=%d (want %d), height %d with the axis at %d", top, tlTop, tl.Height, tl.AxisY)
 	}
 	for y, xs := range lanes {
 		for i := 1; i < len(xs); i++ {
