@@ -64,6 +64,7 @@ func decodeMemo(b []byte) (buildMemo, bool) {
 // and bytes, and the paths of the static files. Two builds with the same
 // digest make the same files and report the same diagnostics. It returns
 // "" when the site cannot be listed cleanly (the normal build reports why).
+// The listing stays in p.site for keepUnchanged.
 func (p *pipeline) inputsDigest() string {
 	site, ds := source.List(p.opts.FS, 0)
 	if len(ds) > 0 {
@@ -74,10 +75,8 @@ func (p *pipeline) inputsDigest() string {
 		return ""
 	}
 	site.Config = cfg
-	saved := p.site
 	p.site = site
 	salt := p.salt()
-	p.site = saved
 	h := sha256.New()
 	field := func(b []byte) {
 		io.WriteString(h, strconv.Itoa(len(b))+":")
@@ -113,7 +112,7 @@ func (p *pipeline) inputsDigest() string {
 func (p *pipeline) keepUnchanged(digest string) (res Result, ok bool) {
 	raw := publish.ReadMemo(p.opts.Out)
 	prev, found := decodeMemo(raw)
-	if !found || digest == "" || prev.Inputs != digest {
+	if !found || digest == "" || prev.Inputs != digest || p.site == nil {
 		return Result{}, false
 	}
 	stage, err := publish.Begin(publish.Options{Out: p.opts.Out, Source: p.opts.Source, WriteFile: p.opts.WriteFile, Reuse: true})
@@ -133,8 +132,8 @@ func (p *pipeline) keepUnchanged(digest string) (res Result, ok bool) {
 	if !ok {
 		return Result{}, false
 	}
-	if site, _ := source.List(p.opts.FS, 0); site != nil && site.Static != nil {
-		if err := stage.CopyFS(site.Static, ""); err != nil {
+	if p.site.Static != nil {
+		if err := stage.CopyFS(p.site.Static, ""); err != nil {
 			return Result{}, false
 		}
 	}
